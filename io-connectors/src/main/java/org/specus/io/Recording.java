@@ -1,0 +1,67 @@
+package org.specus.io;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A multi-channel recording opened for reading: what a reader understood of it, and random access
+ * to its samples.
+ *
+ * <p>Samples are exposed as the integer counts the acquisition system stored, sample-major (all
+ * channels of sample 0, then all channels of sample 1, ...), for the channels that are processed:
+ * auxiliary channels such as SpikeGLX's sync word are not part of {@link #numChannels()}. Readers
+ * must be safe for concurrent {@link #readInt16} calls from several threads, and must touch only the
+ * bytes of the requested range, so that memory never depends on the recording's length.
+ */
+public interface Recording extends Closeable {
+
+  /** The file that holds the samples. */
+  Path path();
+
+  /** Short name of the format, e.g. {@code "spikeglx"}. */
+  String format();
+
+  /** Sampling rate in Hz; may be non-integer (SpikeGLX calibrates it per probe). */
+  double samplingRate();
+
+  long numSamples();
+
+  /** Channels that are processed (auxiliary channels such as sync excluded). */
+  int numChannels();
+
+  /** One id per processed channel, e.g. {@code "AP0"}. */
+  List<String> channelIds();
+
+  /** Factor from a stored count to microvolts, per processed channel. */
+  double[] gainToUv();
+
+  /** Contact positions {@code [channel][x, y]} in µm, or {@code null} when the file does not say. */
+  double[][] locations();
+
+  /** What the reader understood, in the order a person reads it (label to value), for {@code specus info}. */
+  Map<String, String> summary();
+
+  /** Things that are odd about the input but do not stop it from being read. */
+  List<String> warnings();
+
+  /**
+   * A short, stable fingerprint of the input (e.g. a checksum of its metadata and its size), stored
+   * in the output's provenance so a rerun can tell whether the input changed.
+   */
+  String fingerprint();
+
+  /**
+   * Reads samples {@code [start, end)} of the processed channels into {@code dst}, sample-major,
+   * {@code (end - start) * numChannels()} values.
+   *
+   * @throws IllegalArgumentException if the range is outside {@code [0, numSamples())}
+   */
+  void readInt16(long start, long end, short[] dst) throws IOException;
+
+  default double durationSeconds() {
+    return numSamples() / samplingRate();
+  }
+}
