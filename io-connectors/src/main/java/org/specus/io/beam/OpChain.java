@@ -1,0 +1,88 @@
+package org.specus.io.beam;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.specus.io.Recording;
+
+/**
+ * The ordered ops a tile goes through, and the one place that knows how to read a span with the
+ * margins the chain needs and crop it back: every op sees real neighbouring samples, so the output
+ * does not depend on where tiles are cut.
+ */
+public final class OpChain implements Serializable {
+  private final List<TileOp> ops;
+
+  private OpChain(List<TileOp> ops) {
+    this.ops = Collections.unmodifiableList(ops);
+  }
+
+  public static OpChain empty() {
+    return new OpChain(List.of());
+  }
+
+  public OpChain then(TileOp op) {
+    List<TileOp> next = new ArrayList<>(ops);
+    next.add(op);
+    return new OpChain(next);
+  }
+
+  public List<TileOp> ops() {
+    return ops;
+  }
+
+  /** Total margin: how far beyond a tile the chain must read. */
+  public int marginSamples() {
+    return ops.stream().mapToInt(TileOp::marginSamples).sum();
+  }
+
+  public List<PCollectionView<?>> sideInputs() {
+    LinkedHashSet<PCollectionView<?>> views = new LinkedHashSet<>();
+    ops.forEach(op -> views.addAll(op.sideInputs()));
+    return List.copyOf(views);
+  }
+
+  public List<Map<String, Object>> describe() {
+    return ops.stream().map(TileOp::describe).toList();
+  }
+
+  /**
+   * Reads {@code [start, end)} of {@code info}'s recording with margins, runs every op and returns
+   * exactly {@code [start, end)}. After op k the block is cropped to what the remaining ops need, so
+   * pointwise ops at the end of the chain do no work on margins.
+   */
+  public SignalBlock execute(RecordingInfo info, long start, long end, SideInputs sideInputs) {
+    Recording recording = OpenRecordings.get(info);
+    int cols = info.numChannels();
+    int remaining = marginSamples();
+    long from = Math.max(0, start - remaining);
+    long to = Math.min(info.numSamples(), end + remaining);
+    int rows = Math.toIntExact(to - from);
+    short[] raw = new short[Math.multiplyExact(rows, cols)];
+    try {
+      recording.readInt16(from, to, raw);
+    } catch (IOException e) {
+      throw new UncheckedIOException(info.path() + ": cannot read samples " + from + "-" + to, e);
+    }
+    float[] data = new float[raw.length];
+    for (int i = 0; i < raw.length; i++) {
+      data[i] = raw[i];
+    }
+    raw = null;
+    SignalBlock block = new SignalBlock(data, rows, cols, from);
+    for (TileOp op : ops) {
+      op.apply(block, sideInputs);
+      remaining -= op.marginSamples();
+      block.crop(
+          Math.max(block.firstSample(), start - remaining),
+          Math.min(block.endSample(), end + remaining));
+    }
+    return block;
+  }
+}

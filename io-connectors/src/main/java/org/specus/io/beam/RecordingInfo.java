@@ -1,0 +1,48 @@
+package org.specus.io.beam;
+
+import java.io.Serializable;
+import java.util.List;
+import org.specus.io.Recording;
+
+/**
+ * What the pipeline needs to know about a recording at construction time, captured once when the
+ * pipeline is built so that transforms can validate their parameters (e.g. a cutoff against
+ * Nyquist) before anything runs.
+ */
+public record RecordingInfo(
+    String path,
+    String format,
+    double samplingRate,
+    long numSamples,
+    int numChannels,
+    List<String> channelIds,
+    double[] gainToUv,
+    double[][] locations,
+    String fingerprint)
+    implements Serializable {
+
+  public static RecordingInfo of(Recording r) {
+    return new RecordingInfo(
+        r.path().toString(),
+        r.format(),
+        r.samplingRate(),
+        r.numSamples(),
+        r.numChannels(),
+        List.copyOf(r.channelIds()),
+        r.gainToUv().clone(),
+        r.locations(),
+        r.fingerprint());
+  }
+
+  public double nyquist() {
+    return samplingRate / 2;
+  }
+
+  public double durationSeconds() {
+    return numSamples / samplingRate;
+  }
+
+  public String fileName() {
+    return java.nio.file.Path.of(path).getFileName().toString();
+  }
+}

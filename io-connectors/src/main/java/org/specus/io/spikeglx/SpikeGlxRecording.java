@@ -1,0 +1,298 @@
+package org.specus.io.spikeglx;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.ShortBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.stream.Collectors;
+import org.specus.io.Recording;
+import org.specus.io.RecordingException;
+
+/**
+ * A SpikeGLX {@code .bin} with its {@code .meta}: {@code nSavedChans} little-endian int16 words
+ * per sample, interleaved, no header. The sample count comes from the real file size, not from
+ * {@code fileSizeBytes}, which is wrong for files cut after recording.
+ */
+public final class SpikeGlxRecording implements Recording {
+
+  private static final int BYTES_PER_WORD = 2;
+  // Reads go through one block per thread: large enough for few system calls on a 13 GB file,
+  // small enough that many worker threads do not add up.
+  private static final int BLOCK_BYTES = 4 << 20;
+  private static final ThreadLocal<ByteBuffer> BLOCK = ThreadLocal.withInitial(
+      () -> ByteBuffer.allocateDirect(BLOCK_BYTES).order(ByteOrder.LITTLE_ENDIAN));
+
+  private final Path bin;
+  private final SpikeGlxChannels channels;
+  private final long binBytes;
+  private final long numSamples;
+  private final List<String> warnings;
+  private final FileChannel file;
+
+  private SpikeGlxRecording(Path bin, SpikeGlxChannels channels, long binBytes, List<String> warnings,
+      FileChannel file) {
+    this.bin = bin;
+    this.channels = channels;
+    this.binBytes = binBytes;
+    this.numSamples = binBytes / frameBytes(channels);
+    this.warnings = warnings;
+    this.file = file;
+  }
+
+  /**
+   * Opens a SpikeGLX recording given either its {@code .bin} or its {@code .meta}; the other must
+   * be beside it with the same name.
+   *
+   * @throws RecordingException when a file is missing or the metadata is unusable
+   * @throws IllegalArgumentException when the path is neither a {@code .bin} nor a {@code .meta}
+   */
+  public static SpikeGlxRecording open(Path binOrMeta) {
+    Path bin = sibling(binOrMeta, ".bin");
+    Path metaFile = sibling(binOrMeta, ".meta");
+    if (!Files.isRegularFile(metaFile)) {
+      if (Files.isRegularFile(bin)) {
+        throw RecordingException.in(bin, "no metadata file " + metaFile.getFileName() + " beside it");
+      }
+      throw RecordingException.in(binOrMeta, "no such file");
+    }
+    SpikeGlxChannels channels = SpikeGlxChannels.of(SpikeGlxMeta.read(metaFile));
+    if (!Files.isRegularFile(bin)) {
+      throw RecordingException.in(metaFile, "no data file " + bin.getFileName() + " beside it");
+    }
+    long size;
+    try {
+      size = Files.size(bin);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the size of " + bin, e);
+    }
+    int frame = frameBytes(channels);
+    if (size % frame != 0) {
+      throw RecordingException.in(bin, "size " + size + " bytes is not a whole number of samples ("
+          + channels.savedChannels() + " channels x " + BYTES_PER_WORD + " bytes)");
+    }
+    List<String> warnings = new ArrayList<>(channels.warnings());
+    OptionalLong declared = channels.declaredFileSizeBytes();
+    if (declared.isEmpty()) {
+      warnings.add(metaFile.getFileName() + ": no fileSizeBytes (meta written while acquiring?); using the real size "
+          + size + " bytes");
+    } else if (declared.getAsLong() != size) {
+      warnings.add(bin.getFileName() + ": size " + size + " bytes but the .meta says fileSizeBytes="
+          + declared.getAsLong() + " (file cut or still being written?); using the real size: "
+          + size / frame + " samples");
+    }
+    if (size == 0) {
+      warnings.add(bin.getFileName() + ": no samples");
+    }
+    try {
+      FileChannel file = FileChannel.open(bin, StandardOpenOption.READ);
+      return new SpikeGlxRecording(bin, channels, size, Collections.unmodifiableList(warnings), file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open " + bin, e);
+    }
+  }
+
+  /** {@code x.ap.bin} for {@code x.ap.meta} and the reverse; {@code path} itself for its own suffix. */
+  static Path sibling(Path path, String suffix) {
+    String name = String.valueOf(path.getFileName());
+    String stem;
+    if (name.endsWith(".bin")) {
+      stem = name.substring(0, name.length() - ".bin".length());
+    } else if (name.endsWith(".meta")) {
+      stem = name.substring(0, name.length() - ".meta".length());
+    } else {
+      throw new IllegalArgumentException(path + ": not a SpikeGLX .bin or .meta file");
+    }
+    return path.resolveSibling(stem + suffix);
+  }
+
+  private static int frameBytes(SpikeGlxChannels channels) {
+    return channels.savedChannels() * BYTES_PER_WORD;
+  }
+
+  /** The channel model this recording was opened with (the meta-only view). */
+  public SpikeGlxChannels channels() {
+    return channels;
+  }
+
+  @Override
+  public Path path() {
+    return bin;
+  }
+
+  @Override
+  public String format() {
+    return "spikeglx";
+  }
+
+  @Override
+  public double samplingRate() {
+    return channels.samplingRate();
+  }
+
+  @Override
+  public long numSamples() {
+    return numSamples;
+  }
+
+  @Override
+  public int numChannels() {
+    return channels.numChannels();
+  }
+
+  @Override
+  public List<String> channelIds() {
+    return channels.channelIds();
+  }
+
+  @Override
+  public double[] gainToUv() {
+    return channels.gainToUv();
+  }
+
+  @Override
+  public double[][] locations() {
+    return channels.locations();
+  }
+
+  @Override
+  public List<String> warnings() {
+    return warnings;
+  }
+
+  /** {@code sha256(meta bytes):binSize}. */
+  @Override
+  public String fingerprint() {
+    return channels.meta().sha256() + ":" + binBytes;
+  }
+
+  @Override
+  public Map<String, String> summary() {
+    SpikeGlxMeta meta = channels.meta();
+    Map<String, String> s = new LinkedHashMap<>();
+    s.put("format", "SpikeGLX " + channels.stream().label());
+    s.put("file", bin.toString());
+    ProbeType probe = channels.probe();
+    s.put("probe type", probe == null ? "none (nidq)"
+        : probe.label() + (probe.partNumber() == null ? "" : ", part number " + probe.partNumber()));
+    int[] sync = channels.syncColumns();
+    s.put("channels", numChannels() + " processed + " + sync.length + " sync (" + channels.savedChannels()
+        + " saved)");
+    s.put("sampling rate", number(samplingRate()) + " Hz");
+    s.put("samples", Long.toString(numSamples));
+    s.put("duration (s)", String.format(Locale.ROOT, "%.6f", durationSeconds()));
+    double[] g = channels.gainToUv();
+    double gMin = Arrays.stream(g).min().orElse(Double.NaN);
+    double gMax = Arrays.stream(g).max().orElse(Double.NaN);
+    s.put("µV per bit", gMin == gMax ? number(gMin) : number(gMin) + "–" + number(gMax));
+    s.put("geometry extent", extent(channels.locations()));
+    s.put("sync channel", sync.length == 0 ? "none"
+        : Arrays.stream(sync).mapToObj(Integer::toString).collect(Collectors.joining(", ")));
+    s.put("SpikeGLX version", meta.optString("appVersion").orElse("unknown"));
+    meta.optString("fileSizeBytes").ifPresent(v -> s.put("fileSizeBytes in .meta", v));
+    s.put("file size (bytes)", Long.toString(binBytes));
+    return Collections.unmodifiableMap(s);
+  }
+
+  private static String extent(double[][] xy) {
+    if (xy == null || xy.length == 0) {
+      return "unknown";
+    }
+    double x0 = Double.POSITIVE_INFINITY, x1 = Double.NEGATIVE_INFINITY;
+    double y0 = Double.POSITIVE_INFINITY, y1 = Double.NEGATIVE_INFINITY;
+    for (double[] p : xy) {
+      x0 = Math.min(x0, p[0]);
+      x1 = Math.max(x1, p[0]);
+      y0 = Math.min(y0, p[1]);
+      y1 = Math.max(y1, p[1]);
+    }
+    return "x " + number(x0) + "–" + number(x1) + " µm, y " + number(y0) + "–" + number(y1) + " µm";
+  }
+
+  // Shortest exact decimal: 2.34375 stays 2.34375, 30000.0 becomes 30000.
+  static String number(double v) {
+    if (!Double.isFinite(v)) {
+      return String.valueOf(v);
+    }
+    return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+  }
+
+  /**
+   * Reads {@code [start, end)} with positional reads (safe from several threads at once) in blocks
+   * of whole samples, keeping the processed columns, which are the first {@code numChannels()} of
+   * each sample (see {@link SpikeGlxChannels}).
+   */
+  @Override
+  public void readInt16(long start, long end, short[] dst) throws IOException {
+    if (start < 0 || end < start || end > numSamples) {
+      throw new IllegalArgumentException("samples [" + start + ", " + end + ") are outside [0, " + numSamples
+          + ") of " + bin.getFileName());
+    }
+    int nCh = numChannels();
+    long values = (end - start) * nCh;
+    if (values > dst.length) {
+      throw new IllegalArgumentException("dst has " + dst.length + " values, samples [" + start + ", " + end
+          + ") of " + nCh + " channels need " + values);
+    }
+    int nSaved = channels.savedChannels();
+    int frame = nSaved * BYTES_PER_WORD;
+    ByteBuffer block = frame <= BLOCK_BYTES ? BLOCK.get()
+        : ByteBuffer.allocateDirect(frame).order(ByteOrder.LITTLE_ENDIAN);
+    int samplesPerBlock = block.capacity() / frame;
+    int out = 0;
+    for (long s = start; s < end; ) {
+      int k = (int) Math.min(samplesPerBlock, end - s);
+      block.clear().limit(k * frame);
+      readFully(block, s * frame);
+      block.flip();
+      ShortBuffer words = block.asShortBuffer();
+      if (nCh == nSaved) {
+        words.get(dst, out, k * nCh);
+        out += k * nCh;
+      } else {
+        for (int i = 0; i < k; i++) {
+          words.position(i * nSaved);
+          words.get(dst, out, nCh);
+          out += nCh;
+        }
+      }
+      s += k;
+    }
+  }
+
+  private void readFully(ByteBuffer buf, long position) throws IOException {
+    long pos = position;
+    while (buf.hasRemaining()) {
+      int n = file.read(buf, pos);
+      if (n < 0) {
+        throw new EOFException(bin.getFileName() + ": ended at byte " + pos + " while reading (file shrank since"
+            + " it was opened?)");
+      }
+      pos += n;
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    file.close();
+  }
+
+  @Override
+  public String toString() {
+    return "SpikeGlxRecording[" + bin.getFileName() + ", " + numChannels() + " ch, " + numSamples + " samples]";
+  }
+}
