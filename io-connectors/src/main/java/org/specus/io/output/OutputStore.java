@@ -26,7 +26,8 @@ public final class OutputStore {
   private OutputStore() {}
 
   /** What a run is: if any part differs, the output holds a different result. */
-  public record ResultKey(String configHash, String inputFingerprint, String softwareVersion) {
+  public record ResultKey(String configHash, String inputFingerprint, String softwareVersion)
+      implements java.io.Serializable {
     Map<String, Object> toMap() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("config_hash", configHash);
@@ -67,6 +68,7 @@ public final class OutputStore {
           // Same result: rerun in place. The old completion claim goes first, so that a crash
           // during the rerun cannot leave a directory that claims to be complete.
           Files.deleteIfExists(dir.resolve(COMPLETE));
+          removeLeftoverTemporaries(dir);
         }
       } else {
         Files.createDirectories(dir);
@@ -105,6 +107,15 @@ public final class OutputStore {
       return "made from another input";
     }
     return "made by Specus " + a.softwareVersion();
+  }
+
+  /** Half-written files of a run that crashed: never valid, and never renamed into place now. */
+  private static void removeLeftoverTemporaries(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path f : files.filter(f -> f.getFileName().toString().contains(".tmp")).toList()) {
+        Files.deleteIfExists(f);
+      }
+    }
   }
 
   private static boolean isEmpty(Path dir) throws IOException {

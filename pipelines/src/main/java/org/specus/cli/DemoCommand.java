@@ -1,0 +1,39 @@
+package org.specus.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.specus.pipeline.Durations;
+import org.specus.pipeline.PreprocessConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Synthesize a 384-channel Neuropixels 1.0 recording and preprocess it with the default chain",
+        "on the DirectRunner (no server), then print a summary."})
+final class DemoCommand implements Callable<Integer> {
+
+  @Option(names = "--dir", paramLabel = "DIR", defaultValue = "demo",
+      description = "Where the demo recording and its output go (default: ${DEFAULT-VALUE}).")
+  Path dir;
+
+  @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "30s",
+      description = "Length of the demo recording (default: ${DEFAULT-VALUE}).")
+  String duration;
+
+  @Override
+  public Integer call() throws Exception {
+    double seconds = Durations.seconds(duration, "--duration");
+    String name = String.format("demo%ds_g0_t0.imec0.ap.bin", Math.round(seconds));
+    Path bin = dir.resolve(name);
+    if (Files.exists(bin) && Files.exists(SyntheticRecordingPaths.meta(bin))) {
+      System.out.println("specus demo: reusing " + bin + " (synthesis is deterministic)");
+    } else {
+      System.out.println("specus demo: synthesizing " + bin);
+      SynthCommand.write(bin, seconds, 384, 0);
+    }
+    Path out = dir.resolve(name.replace(".imec0.ap.bin", ".zarr"));
+    int processors = Runtime.getRuntime().availableProcessors();
+    return PreprocessRun.run(bin, out, PreprocessConfig.defaults(), processors, System.out);
+  }
+}

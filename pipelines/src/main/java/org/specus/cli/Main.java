@@ -1,0 +1,72 @@
+package org.specus.cli;
+
+import org.apache.beam.sdk.Pipeline.PipelineExecutionException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code specus}: the command line. Errors about the input or the options are one line, exit code 2. */
+@Command(
+    name = "specus",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Preprocess extracellular electrophysiology recordings (bandpass, common reference, whitening) on Apache Beam.",
+    subcommands = {
+      DemoCommand.class,
+      SynthCommand.class,
+      InfoCommand.class,
+      PreprocessCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main implements Runnable {
+
+  @Override
+  public void run() {
+    CommandLine.usage(this, System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns its exit code (tests call this instead of {@link #main}). */
+  public static int execute(String... args) {
+    return execute(new java.io.PrintWriter(System.err, true), args);
+  }
+
+  /** As {@link #execute(String...)}, with error messages going to {@code err}. */
+  public static int execute(java.io.PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          Throwable cause = rootCause(e);
+          if (isUserError(cause)) {
+            commandLine.getErr().println("specus: error: " + cause.getMessage());
+            return 2;
+          }
+          commandLine.getErr().println("specus: internal error: " + cause);
+          cause.printStackTrace(commandLine.getErr());
+          return 1;
+        });
+    return cli.execute(args);
+  }
+
+  /** Beam wraps what a DoFn threw; the person running the command wants the original message. */
+  static Throwable rootCause(Throwable e) {
+    Throwable t = e;
+    while ((t instanceof PipelineExecutionException || t instanceof java.io.UncheckedIOException
+            || t.getClass() == RuntimeException.class)
+        && t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static boolean isUserError(Throwable t) {
+    return t instanceof IllegalArgumentException
+        || t instanceof org.specus.io.RecordingException
+        || t instanceof org.specus.io.output.OutputException
+        || t instanceof java.nio.file.NoSuchFileException
+        || t instanceof java.io.IOException;
+  }
+}

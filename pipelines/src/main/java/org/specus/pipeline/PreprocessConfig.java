@@ -1,0 +1,122 @@
+package org.specus.pipeline;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Everything that determines a preprocessing result, with the defaults in one place. The map form
+ * is stored in the output's provenance and hashed to tell whether an output is current.
+ *
+ * @param bandpassLowHz low cutoff, or {@code null} for no bandpass
+ * @param bandpassHighHz high cutoff
+ * @param bandpassOrder Butterworth order
+ * @param reference {@code median}, {@code average} or {@code none}
+ * @param whiten {@code global} or {@code none}
+ * @param whitenChunks statistics chunks for the whitening covariance
+ * @param whitenChunkSeconds length of each statistics chunk
+ * @param seed seed of the statistics sample
+ * @param tileSeconds tile (and shard) length
+ * @param innerChunkSamples samples per inner chunk of a shard
+ * @param zstdLevel zstd level inside shards
+ * @param dtype output sample type
+ */
+public record PreprocessConfig(
+    Double bandpassLowHz,
+    Double bandpassHighHz,
+    int bandpassOrder,
+    String reference,
+    String whiten,
+    int whitenChunks,
+    double whitenChunkSeconds,
+    long seed,
+    double tileSeconds,
+    int innerChunkSamples,
+    int zstdLevel,
+    String dtype) {
+
+  public static PreprocessConfig defaults() {
+    return new PreprocessConfig(300.0, 6000.0, 5, "median", "global", 20, 0.5, 0, 1.0, 3000, 1, "float32");
+  }
+
+  public PreprocessConfig {
+    if (!reference.equals("median") && !reference.equals("average") && !reference.equals("none")) {
+      throw new IllegalArgumentException("--cmr must be median, average or none, got '" + reference + "'");
+    }
+    if (!whiten.equals("global") && !whiten.equals("none")) {
+      throw new IllegalArgumentException("--whiten must be global or none, got '" + whiten + "'");
+    }
+    if (!dtype.equals("float32")) {
+      throw new IllegalArgumentException("--dtype " + dtype + " is not supported yet; use float32");
+    }
+    if ((bandpassLowHz == null) != (bandpassHighHz == null)) {
+      throw new IllegalArgumentException("--bandpass needs both cutoffs, e.g. 300,6000");
+    }
+  }
+
+  public PreprocessConfig withBandpass(Double low, Double high) {
+    return new PreprocessConfig(low, high, bandpassOrder, reference, whiten, whitenChunks, whitenChunkSeconds, seed,
+        tileSeconds, innerChunkSamples, zstdLevel, dtype);
+  }
+
+  public PreprocessConfig withReference(String r) {
+    return new PreprocessConfig(bandpassLowHz, bandpassHighHz, bandpassOrder, r, whiten, whitenChunks,
+        whitenChunkSeconds, seed, tileSeconds, innerChunkSamples, zstdLevel, dtype);
+  }
+
+  public PreprocessConfig withWhiten(String w) {
+    return new PreprocessConfig(bandpassLowHz, bandpassHighHz, bandpassOrder, reference, w, whitenChunks,
+        whitenChunkSeconds, seed, tileSeconds, innerChunkSamples, zstdLevel, dtype);
+  }
+
+  public PreprocessConfig withTileSeconds(double s) {
+    return new PreprocessConfig(bandpassLowHz, bandpassHighHz, bandpassOrder, reference, whiten, whitenChunks,
+        whitenChunkSeconds, seed, s, innerChunkSamples, zstdLevel, dtype);
+  }
+
+  public PreprocessConfig withInnerChunkSamples(int n) {
+    return new PreprocessConfig(bandpassLowHz, bandpassHighHz, bandpassOrder, reference, whiten, whitenChunks,
+        whitenChunkSeconds, seed, tileSeconds, n, zstdLevel, dtype);
+  }
+
+  public PreprocessConfig withDtype(String d) {
+    return new PreprocessConfig(bandpassLowHz, bandpassHighHz, bandpassOrder, reference, whiten, whitenChunks,
+        whitenChunkSeconds, seed, tileSeconds, innerChunkSamples, zstdLevel, d);
+  }
+
+  /** The configuration as stored in provenance (and hashed): stable key order. */
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    if (bandpassLowHz != null) {
+      m.put("bandpass", Map.of("low_hz", bandpassLowHz, "high_hz", bandpassHighHz, "order", bandpassOrder));
+    } else {
+      m.put("bandpass", "none");
+    }
+    m.put("common_reference", reference);
+    m.put("whiten", whiten.equals("none") ? "none"
+        : Map.of("mode", whiten, "chunks", whitenChunks, "chunk_seconds", whitenChunkSeconds, "seed", seed));
+    m.put("tile_seconds", tileSeconds);
+    m.put("inner_chunk_samples", innerChunkSamples);
+    m.put("zstd_level", zstdLevel);
+    m.put("dtype", dtype);
+    return m;
+  }
+
+  /** One line a person reads: {@code bandpass 300-6000 Hz > median reference > global whitening}. */
+  public String chainSummary() {
+    StringBuilder s = new StringBuilder();
+    if (bandpassLowHz != null) {
+      s.append(String.format("bandpass %s-%s Hz (order %d)", trim(bandpassLowHz), trim(bandpassHighHz), bandpassOrder));
+    }
+    if (!reference.equals("none")) {
+      s.append(s.length() > 0 ? " > " : "").append(reference).append(" reference");
+    }
+    if (!whiten.equals("none")) {
+      s.append(s.length() > 0 ? " > " : "").append(whiten).append(" whitening");
+    }
+    return s.length() == 0 ? "none (copy to float32)" : s.toString();
+  }
+
+  private static String trim(double v) {
+    return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+  }
+}

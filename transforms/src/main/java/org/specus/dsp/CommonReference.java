@@ -1,0 +1,119 @@
+package org.specus.dsp;
+
+/**
+ * Global common reference on a sample-major float32 block, in place: at every sample the median
+ * (or mean) over all channels is subtracted from every channel.
+ *
+ * <p>The median is numpy's: for an even channel count, the mean of the two middle values computed
+ * in float32 ({@code (a + b) / 2}, as {@code np.median} does on float32 data), so the result is
+ * bit-identical to {@code x - np.median(x, axis=1, keepdims=True)}. It is found by quickselect on
+ * a scratch copy of the row (expected O(channels), no sort): about 45 ms for 30000 × 384 on one
+ * core. A row containing NaN gets a NaN median, as in numpy.
+ *
+ * <p>The mean is accumulated in double and rounded once to float32; it matches
+ * {@code np.mean(x, axis=1)} to float rounding, not bit for bit (numpy sums pairwise in float32).
+ */
+public final class CommonReference {
+  private CommonReference() {}
+
+  /** Subtracts the per-sample median over the {@code cols} channels. */
+  public static void subtractMedian(float[] block, int rows, int cols) {
+    SosFilter.checkBlock(block, rows, cols, block);
+    final float[] scratch = new float[cols];
+    for (int t = 0; t < rows; t++) {
+      final int off = t * cols;
+      System.arraycopy(block, off, scratch, 0, cols);
+      final float med = median(scratch, cols);
+      for (int c = 0; c < cols; c++) {
+        block[off + c] -= med;
+      }
+    }
+  }
+
+  /** Subtracts the per-sample mean (common average reference) over the {@code cols} channels. */
+  public static void subtractAverage(float[] block, int rows, int cols) {
+    SosFilter.checkBlock(block, rows, cols, block);
+    for (int t = 0; t < rows; t++) {
+      final int off = t * cols;
+      double sum = 0;
+      for (int c = 0; c < cols; c++) {
+        sum += block[off + c];
+      }
+      final float mean = (float) (sum / cols);
+      for (int c = 0; c < cols; c++) {
+        block[off + c] -= mean;
+      }
+    }
+  }
+
+  /** numpy's median of {@code a[0..n)} (NaN if any value is NaN); reorders {@code a}. */
+  static float median(float[] a, int n) {
+    for (int i = 0; i < n; i++) {
+      if (a[i] != a[i]) {
+        return Float.NaN; // as numpy; also keeps NaN out of the selection's comparisons
+      }
+    }
+    final int k = n >>> 1;
+    final float upper = select(a, n, k);
+    if ((n & 1) == 1) {
+      return upper;
+    }
+    // After select, a[0..k) are all <= a[k]: the lower middle value is their maximum.
+    float lower = a[0];
+    for (int i = 1; i < k; i++) {
+      lower = Math.max(lower, a[i]);
+    }
+    return (lower + upper) / 2f;
+  }
+
+  /**
+   * Quickselect with a branch-free Lomuto partition (the comparison result is added to the
+   * boundary index instead of branched on; random data would mispredict half the branches, and
+   * this is ~2.5× faster on 384 channels) and a median-of-three pivot. Returns the k-th smallest
+   * value of a[0..n) and leaves a[0..k) <= a[k]. The values must not be NaN.
+   */
+  static float select(float[] a, int n, int k) {
+    int lo = 0;
+    int hi = n - 1;
+    while (hi - lo > 16) {
+      final float x = a[lo];
+      final float y = a[(lo + hi) >>> 1];
+      final float z = a[hi];
+      final float p = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));
+      int j = lo; // a[lo..j) < p <= a[j..i)
+      for (int i = lo; i <= hi; i++) {
+        final float v = a[i];
+        a[i] = a[j];
+        a[j] = v;
+        j += v < p ? 1 : 0;
+      }
+      if (k < j) {
+        hi = j - 1; // j <= hi because p itself is not < p
+        continue;
+      }
+      if (j == lo) {
+        // p is the range's minimum: split off the values equal to it so the range shrinks
+        for (int i = lo; i <= hi; i++) {
+          final float v = a[i];
+          a[i] = a[j];
+          a[j] = v;
+          j += v <= p ? 1 : 0;
+        }
+        if (k < j) {
+          return p;
+        }
+      }
+      lo = j;
+    }
+    for (int i = lo + 1; i <= hi; i++) { // insertion sort of the small remainder
+      final float v = a[i];
+      int j = i - 1;
+      while (j >= lo && a[j] > v) {
+        a[j + 1] = a[j];
+        j--;
+      }
+      a[j + 1] = v;
+    }
+    return a[k];
+  }
+}
