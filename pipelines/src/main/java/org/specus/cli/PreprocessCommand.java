@@ -57,30 +57,31 @@ final class PreprocessCommand implements Callable<Integer> {
     if (!runner.equals("direct")) {
       throw new IllegalArgumentException("--runner " + runner + " is not available yet; use direct");
     }
-    PreprocessConfig config = PreprocessConfig.defaults()
-        .withReference(cmr)
-        .withWhiten(whiten)
-        .withTileSeconds(Durations.seconds(tile, "--tile"))
-        .withInnerChunkSamples(innerChunk)
-        .withDtype(dtype);
-    config = parseBandpass(config, bandpass);
+    PreprocessConfig.Builder config = PreprocessConfig.defaults().toBuilder()
+        .reference(cmr)
+        .whiten(whiten)
+        .tileSeconds(Durations.seconds(tile, "--tile"))
+        .innerChunkSamples(innerChunk)
+        .dtype(dtype);
+    parseBandpass(config, bandpass);
     int n = parallelism != null ? parallelism : Runtime.getRuntime().availableProcessors();
     if (n < 1) {
       throw new IllegalArgumentException("--parallelism must be at least 1, got " + n);
     }
-    return PreprocessRun.run(input, output, config, n, System.out);
+    return PreprocessRun.run(input, output, config.build(), n, System.out);
   }
 
-  static PreprocessConfig parseBandpass(PreprocessConfig config, String text) {
+  static void parseBandpass(PreprocessConfig.Builder config, String text) {
     if (text.equalsIgnoreCase("none")) {
-      return config.withBandpass(null, null);
+      config.bandpass(null, null);
+      return;
     }
     String[] parts = text.split(",");
     if (parts.length != 2) {
       throw new IllegalArgumentException("--bandpass expects LOW,HIGH in Hz (e.g. 300,6000) or none, got '" + text + "'");
     }
     try {
-      return config.withBandpass(Double.parseDouble(parts[0].trim()), Double.parseDouble(parts[1].trim()));
+      config.bandpass(Double.parseDouble(parts[0].trim()), Double.parseDouble(parts[1].trim()));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("--bandpass expects numbers in Hz (e.g. 300,6000), got '" + text + "'");
     }

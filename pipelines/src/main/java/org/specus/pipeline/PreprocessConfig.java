@@ -53,34 +53,76 @@ public record PreprocessConfig(
     }
   }
 
-  public PreprocessConfig withBandpass(Double low, Double high) {
-    return new PreprocessConfig(low, high, bandpassOrder, reference, whiten, whitenChunks, whitenChunkSeconds, seed,
-        tileSeconds, innerChunkSamples, zstdLevel, dtype);
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
-  public PreprocessConfig withReference(String r) {
-    return new PreprocessConfig(bandpassLowHz, bandpassHighHz, bandpassOrder, r, whiten, whitenChunks,
-        whitenChunkSeconds, seed, tileSeconds, innerChunkSamples, zstdLevel, dtype);
-  }
+  /** Changes a few settings of a configuration and validates the result. */
+  public static final class Builder {
+    private Double low;
+    private Double high;
+    private int order;
+    private String reference;
+    private String whiten;
+    private int whitenChunks;
+    private double whitenChunkSeconds;
+    private long seed;
+    private double tileSeconds;
+    private int innerChunkSamples;
+    private int zstdLevel;
+    private String dtype;
 
-  public PreprocessConfig withWhiten(String w) {
-    return new PreprocessConfig(bandpassLowHz, bandpassHighHz, bandpassOrder, reference, w, whitenChunks,
-        whitenChunkSeconds, seed, tileSeconds, innerChunkSamples, zstdLevel, dtype);
-  }
+    private Builder(PreprocessConfig c) {
+      low = c.bandpassLowHz;
+      high = c.bandpassHighHz;
+      order = c.bandpassOrder;
+      reference = c.reference;
+      whiten = c.whiten;
+      whitenChunks = c.whitenChunks;
+      whitenChunkSeconds = c.whitenChunkSeconds;
+      seed = c.seed;
+      tileSeconds = c.tileSeconds;
+      innerChunkSamples = c.innerChunkSamples;
+      zstdLevel = c.zstdLevel;
+      dtype = c.dtype;
+    }
 
-  public PreprocessConfig withTileSeconds(double s) {
-    return new PreprocessConfig(bandpassLowHz, bandpassHighHz, bandpassOrder, reference, whiten, whitenChunks,
-        whitenChunkSeconds, seed, s, innerChunkSamples, zstdLevel, dtype);
-  }
+    /** Cutoffs in Hz, or {@code null, null} for no bandpass. */
+    public Builder bandpass(Double lowHz, Double highHz) {
+      low = lowHz;
+      high = highHz;
+      return this;
+    }
 
-  public PreprocessConfig withInnerChunkSamples(int n) {
-    return new PreprocessConfig(bandpassLowHz, bandpassHighHz, bandpassOrder, reference, whiten, whitenChunks,
-        whitenChunkSeconds, seed, tileSeconds, n, zstdLevel, dtype);
-  }
+    public Builder reference(String r) {
+      reference = r;
+      return this;
+    }
 
-  public PreprocessConfig withDtype(String d) {
-    return new PreprocessConfig(bandpassLowHz, bandpassHighHz, bandpassOrder, reference, whiten, whitenChunks,
-        whitenChunkSeconds, seed, tileSeconds, innerChunkSamples, zstdLevel, d);
+    public Builder whiten(String w) {
+      whiten = w;
+      return this;
+    }
+
+    public Builder tileSeconds(double s) {
+      tileSeconds = s;
+      return this;
+    }
+
+    public Builder innerChunkSamples(int n) {
+      innerChunkSamples = n;
+      return this;
+    }
+
+    public Builder dtype(String d) {
+      dtype = d;
+      return this;
+    }
+
+    public PreprocessConfig build() {
+      return new PreprocessConfig(low, high, order, reference, whiten, whitenChunks, whitenChunkSeconds, seed,
+          tileSeconds, innerChunkSamples, zstdLevel, dtype);
+    }
   }
 
   /** The configuration as stored in provenance (and hashed): stable key order. */

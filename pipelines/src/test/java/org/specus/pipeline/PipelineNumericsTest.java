@@ -38,7 +38,7 @@ class PipelineNumericsTest {
 
   static Path preprocess(double tileSeconds) {
     Path out = tmp.resolve("tile" + tileSeconds + ".zarr");
-    PreprocessJob job = new PreprocessJob(bin, out, PreprocessConfig.defaults().withTileSeconds(tileSeconds), 2);
+    PreprocessJob job = new PreprocessJob(bin, out, PreprocessConfig.defaults().toBuilder().tileSeconds(tileSeconds).build(), 2);
     assertEquals(PipelineResult.State.DONE, job.run(job.build()));
     return out;
   }

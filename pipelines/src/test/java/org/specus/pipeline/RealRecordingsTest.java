@@ -44,7 +44,7 @@ class RealRecordingsTest {
       }
       // LF streams (2.5 kHz) get an LFP band; AP streams the default spike band.
       PreprocessConfig config = rate < 10_000
-          ? PreprocessConfig.defaults().withBandpass(5.0, 300.0)
+          ? PreprocessConfig.defaults().toBuilder().bandpass(5.0, 300.0).build()
           : PreprocessConfig.defaults();
       Path out = tmp.resolve(bin.getFileName().toString().replace(".bin", ".zarr"));
       PreprocessJob job = new PreprocessJob(bin, out, config, 2);

@@ -2,59 +2,25 @@ package org.specus.io.zarr;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Independent check: a store written by Specus is read by zarrita (npm), a separate implementation
- * of the Zarr v3 spec, and every value must match. Needs {@code node} and {@code npm} on the PATH;
- * zarrita is installed (pinned by {@code src/test/node/package-lock.json}) into {@code
- * target/zarrita} on the first run and reused afterwards.
+ * Independent check: a store written by Specus is read by zarrita (see {@link Zarrita}), a separate
+ * implementation of the Zarr v3 spec, and every value must match.
  */
 class ZarritaInteropTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static Path installDir;
 
   @TempDir Path tmp;
-
-  @BeforeAll
-  static void installZarrita() throws IOException, InterruptedException {
-    Path module = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
-    Path source = module.resolve("src/test/node");
-    installDir = module.resolve("target/zarrita");
-    Files.createDirectories(installDir);
-    requireTool("node", "--version");
-    requireTool("npm", "--version");
-    boolean lockChanged = !sameContent(source.resolve("package-lock.json"),
-        installDir.resolve("package-lock.json"));
-    for (String f : List.of("package.json", "package-lock.json", "read-zarr.mjs")) {
-      Files.copy(source.resolve(f), installDir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-    }
-    if (lockChanged || !Files.exists(installDir.resolve("node_modules/zarrita/package.json"))) {
-      // npm ci installs exactly the locked versions and never rewrites the lock file.
-      Result r = run(installDir, 300, npm(), "ci", "--no-audit", "--no-fund");
-      if (r.exit != 0) {
-        fail("npm ci in " + installDir + " failed (exit " + r.exit + "):\n" + r.stderr);
-      }
-    }
-  }
 
   @Test
   void zarritaReadsWhatSpecusWrites() throws Exception {
@@ -91,13 +57,8 @@ class ZarritaInteropTest {
     String[] ids = {"AP0", "AP1", "AP2", "AP10", "ünï", ""};
     ZarrV3.writeStringArray(store.resolve("channel_ids"), ids, Map.of());
 
-    Result r = run(installDir, 120, "node", installDir.resolve("read-zarr.mjs").toString(),
-        store.toString(), "traces_seg0:590:1810", "properties/gain_to_uV",
+    JsonNode out = Zarrita.read(store, "traces_seg0:590:1810", "properties/gain_to_uV",
         "properties/location", "channel_ids");
-    if (r.exit != 0) {
-      fail("zarrita could not read the store (exit " + r.exit + "):\n" + r.stderr);
-    }
-    JsonNode out = JSON.readTree(r.stdout);
 
     JsonNode attrs = out.at("/group/attrs");
     assertEquals(30000.123, attrs.get("sampling_frequency").doubleValue());
@@ -109,10 +70,10 @@ class ZarritaInteropTest {
     assertEquals("[2113,6]", t.get("shape").toString());
     assertEquals("float32", t.get("dtype").asText());
     assertEquals("uV", t.at("/attrs/units").asText());
-    assertArrayEquals(traces, floats(t.get("values")));
+    assertArrayEquals(traces, Zarrita.floats(t.get("values")));
     JsonNode rows = t.get("rows");
     assertEquals("[1220,6]", rows.get("shape").toString());
-    assertArrayEquals(Arrays.copyOfRange(traces, 590 * 6, 1810 * 6), floats(rows.get("values")));
+    assertArrayEquals(Arrays.copyOfRange(traces, 590 * 6, 1810 * 6), Zarrita.floats(rows.get("values")));
 
     JsonNode g = out.at("/arrays/properties~1gain_to_uV");
     assertEquals("float64", g.get("dtype").asText());
@@ -137,69 +98,5 @@ class ZarritaInteropTest {
     List<String> idsRead = new ArrayList<>();
     c.get("values").forEach(v -> idsRead.add(v.asText()));
     assertEquals(List.of(ids), idsRead);
-  }
-
-  /** JSON numbers printed by JavaScript from float32 values (widened to double, shortest form). */
-  private static float[] floats(JsonNode values) {
-    float[] f = new float[values.size()];
-    for (int i = 0; i < f.length; i++) {
-      f[i] = (float) values.get(i).doubleValue();
-    }
-    return f;
-  }
-
-  // --------------------------------------------------------------------------- processes
-
-  private static final class Result {
-    final int exit;
-    final String stdout;
-    final String stderr;
-
-    Result(int exit, String stdout, String stderr) {
-      this.exit = exit;
-      this.stdout = stdout;
-      this.stderr = stderr;
-    }
-  }
-
-  private static String npm() {
-    return System.getProperty("os.name").toLowerCase().startsWith("windows") ? "npm.cmd" : "npm";
-  }
-
-  private static void requireTool(String tool, String arg) throws InterruptedException {
-    String exe = tool.equals("npm") ? npm() : tool;
-    try {
-      Result r = run(installDir, 60, exe, arg);
-      if (r.exit != 0) {
-        fail("'" + exe + " " + arg + "' failed (exit " + r.exit + "): " + r.stderr);
-      }
-    } catch (IOException e) {
-      fail("'" + exe + "' is not on the PATH. ZarritaInteropTest checks the Zarr writer against"
-          + " zarrita and needs Node.js (18+) and npm installed; " + e.getMessage());
-    }
-  }
-
-  /** Runs a process; stdout and stderr go to files so neither pipe can fill and block it. */
-  private static Result run(Path cwd, long timeoutSeconds, String... command)
-      throws IOException, InterruptedException {
-    Path out = Files.createTempFile("zarrita", ".out");
-    Path err = Files.createTempFile("zarrita", ".err");
-    try {
-      Process p = new ProcessBuilder(command).directory(cwd.toFile())
-          .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        fail(String.join(" ", command) + " did not finish within " + timeoutSeconds + " s");
-      }
-      return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-          Files.readString(err, StandardCharsets.UTF_8));
-    } finally {
-      Files.deleteIfExists(out);
-      Files.deleteIfExists(err);
-    }
-  }
-
-  private static boolean sameContent(Path a, Path b) throws IOException {
-    return Files.exists(b) && Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(b));
   }
 }
