@@ -20,13 +20,14 @@ final class PreprocessRun {
     PreprocessJob job = new PreprocessJob(input, output, config, parallelism);
     PreprocessJob.Plan plan = job.build();
     RecordingInfo rec = plan.recording();
+    job.claimOutput(plan);
     out.printf("specus: %s -> %s%n", input, output);
     out.printf("  %d channels, %s Hz, %.1f s, %d tiles; %s%n",
         rec.numChannels(), rec.samplingRate(), rec.durationSeconds(), plan.numTiles(), config.chainSummary());
     long t0 = System.nanoTime();
     PipelineResult.State state;
     try (ShardProgress progress = new ShardProgress(output, plan.numTiles(), rec.durationSeconds(), System.err)) {
-      state = job.run(plan);
+      state = job.execute(plan);
     }
     double wall = (System.nanoTime() - t0) / 1e9;
     if (state != PipelineResult.State.DONE) {

@@ -85,8 +85,18 @@ public final class PreprocessJob {
 
   /** Claims the output directory and runs the pipeline to completion. */
   public PipelineResult.State run(Plan plan) {
-    OutputStore.prepare(output, plan.key());
+    claimOutput(plan);
+    return execute(plan);
+  }
+
+  /** Runs the pipeline into an output already claimed with {@link #claimOutput}. */
+  public PipelineResult.State execute(Plan plan) {
     return plan.pipeline().run().waitUntilFinish();
+  }
+
+  /** Claims the output directory, or fails in one line if it holds something else or cannot be written. */
+  public void claimOutput(Plan plan) {
+    OutputStore.prepare(output, plan.key());
   }
 
   private Map<String, Object> provenance(RecordingInfo rec, Tiles tiles, String version) {

@@ -77,7 +77,8 @@ public final class OutputStore {
     } catch (AccessDeniedException e) {
       throw new OutputException(dir + ": cannot write the output directory (permission denied on " + e.getFile() + ")");
     } catch (FileSystemException e) {
-      throw new OutputException(dir + ": cannot write the output directory (" + e.getReason() + " on " + e.getFile() + ")");
+      String reason = e.getReason() != null ? e.getReason() : "the file system refused";
+      throw new OutputException(dir + ": cannot write the output directory (" + reason + " on " + e.getFile() + ")");
     } catch (IOException e) {
       throw new OutputException(dir + ": cannot prepare the output directory: " + e.getMessage());
     }
