@@ -110,6 +110,14 @@ class CommandLineTest {
   }
 
   @Test
+  void anEmptyRecording() throws Exception {
+    Path b = copy("empty");
+    Files.write(b, new byte[0]);
+    assertOneLineError(run("preprocess", b.toString(), "-o", tmp.resolve("empty.zarr").toString()),
+        "empty_g0_t0.imec0.ap.bin", "no samples");
+  }
+
+  @Test
   void cutoffAtOrAboveNyquist() {
     Path out = tmp.resolve("nyquist.zarr");
     assertOneLineError(run("preprocess", bin.toString(), "-o", out.toString(), "--bandpass", "300,15000"), "Nyquist");

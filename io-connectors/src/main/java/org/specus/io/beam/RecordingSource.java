@@ -13,6 +13,7 @@ import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.specus.io.Recording;
+import org.specus.io.RecordingException;
 import org.specus.io.Recordings;
 
 /**
@@ -37,7 +38,8 @@ public final class RecordingSource extends PTransform<PBegin, Tiles> {
     if (path == null) {
       throw new IllegalArgumentException("RecordingSource.read: the input path is missing");
     }
-    return new RecordingSource(path, DEFAULT_TILE_SECONDS);
+    // Provenance and workers need a path that means the same thing from any working directory.
+    return new RecordingSource(path.toAbsolutePath().normalize(), DEFAULT_TILE_SECONDS);
   }
 
   /** Tile length; each tile becomes one shard of the output. */
@@ -55,6 +57,9 @@ public final class RecordingSource extends PTransform<PBegin, Tiles> {
       info = RecordingInfo.of(recording);
     } catch (IOException e) {
       throw new UncheckedIOException(path + ": " + e.getMessage(), e);
+    }
+    if (info.numSamples() == 0) {
+      throw new RecordingException(info.fileName() + ": holds no samples; there is nothing to process");
     }
     long tileSamples = Math.round(tileSeconds * info.samplingRate());
     if (tileSamples < 1) {
