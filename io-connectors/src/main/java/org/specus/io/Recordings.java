@@ -84,14 +84,16 @@ public final class Recordings {
     if (name.endsWith(".bin") || name.endsWith(".dat") || name.endsWith(".raw")) {
       boolean hasMeta = name.endsWith(".bin")
           && Files.isRegularFile(path.resolveSibling(name.substring(0, name.length() - 4) + ".meta"));
-      if (hasMeta || (name.endsWith(".bin") && !options.hasRawLayout())) {
+      // A SpikeGLX-style name without its .meta is a SpikeGLX problem, and is reported as one.
+      boolean spikeGlxName = name.matches(".*\\.(imec\\d*\\.(ap|lf)|nidq|obx\\d*)\\.bin");
+      if (hasMeta || (spikeGlxName && !options.hasRawLayout())) {
         return "spikeglx";
       }
       if (options.hasRawLayout()) {
         return "raw";
       }
-      throw RecordingException.in(path, "a headerless binary: give its layout with --raw-dtype, --raw-channels"
-          + " and --raw-rate (or --format-in)");
+      throw RecordingException.in(path, "no .meta beside it, so not SpikeGLX; for a headerless binary give its layout"
+          + " with --raw-dtype, --raw-channels and --raw-rate");
     }
     throw new IllegalArgumentException(path + ": unknown recording format; " + SUPPORTED);
   }
