@@ -60,7 +60,7 @@ public final class Recordings {
   static String detect(Path path, ReaderOptions options) {
     String name = String.valueOf(path.getFileName());
     if (!Files.exists(path) && !name.endsWith(".bin") && !name.endsWith(".meta")) {
-      throw RecordingException.in(path, "no such file or directory");
+      throw new IllegalArgumentException(path + ": no such file or directory; " + SUPPORTED);
     }
     if (OpenEphysRecording.recognises(path)) {
       return "openephys";

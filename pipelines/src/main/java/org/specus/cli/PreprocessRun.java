@@ -42,8 +42,8 @@ final class PreprocessRun {
     long peak = PeakMemory.residentBytes();
     out.println();
     out.printf("  input        %s%n", input);
-    out.printf("  output       %s (%s, %d tiles, %s)%n", output, config.format(), plan.numTiles(),
-        megabytes(sizeOf(output)));
+    String unit = config.format().equals("zarr") ? "shards" : "tiles, " + config.format();
+    out.printf("  output       %s (%d %s, %s)%n", output, plan.numTiles(), unit, megabytes(sizeOf(output)));
     out.printf("  recording    %.1f s, %d channels at %s Hz%n", rec.durationSeconds(), rec.numChannels(), rec.samplingRate());
     out.printf("  wall time    %.1f s (%.2fx real time)%n", wall, rec.durationSeconds() / wall);
     out.printf("  peak memory  %s resident%n", peak < 0 ? "unknown" : megabytes(peak));
