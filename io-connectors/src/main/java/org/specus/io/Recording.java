@@ -35,7 +35,7 @@ public interface Recording extends Closeable {
   /** One id per processed channel, e.g. {@code "AP0"}. */
   List<String> channelIds();
 
-  /** Factor from a stored count to microvolts, per processed channel. */
+  /** Factor from a value of {@link #readFloat} (a stored count for integer formats) to µV, per processed channel. */
   double[] gainToUv();
 
   /** Contact positions {@code [channel][x, y]} in µm, or {@code null} when the file does not say. */
@@ -60,6 +60,28 @@ public interface Recording extends Closeable {
    * @throws IllegalArgumentException if the range is outside {@code [0, numSamples())}
    */
   void readInt16(long start, long end, short[] dst) throws IOException;
+
+  /**
+   * Reads samples {@code [start, end)} of the processed channels into {@code dst} as float32,
+   * sample-major, {@code (end - start) * numChannels()} values, on the scale of {@link #gainToUv()}.
+   * The default converts {@link #readInt16} exactly; readers of float data override it (and may
+   * refuse {@link #readInt16}).
+   *
+   * @throws IllegalArgumentException if the range is outside {@code [0, numSamples())}
+   */
+  default void readFloat(long start, long end, float[] dst) throws IOException {
+    int n = Math.toIntExact((end - start) * numChannels());
+    short[] raw = new short[n];
+    readInt16(start, end, raw);
+    for (int i = 0; i < n; i++) {
+      dst[i] = raw[i];
+    }
+  }
+
+  /** The element type stored in the file (e.g. {@code int16}, {@code float64}), for summaries and provenance. */
+  default String storedType() {
+    return "int16";
+  }
 
   default double durationSeconds() {
     return numSamples() / samplingRate();

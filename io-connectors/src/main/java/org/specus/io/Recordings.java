@@ -1,14 +1,42 @@
 package org.specus.io;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.specus.io.nwb.NwbRecording;
+import org.specus.io.openephys.OpenEphysRecording;
+import org.specus.io.raw.RawBinaryRecording;
 import org.specus.io.spikeglx.SpikeGlxRecording;
+import org.specus.io.spikeglx.SpikeGlxRuns;
+import org.specus.io.spikeglx.SpikeGlxTriggers;
+import org.specus.io.zarr.ZarrRecording;
 
-/** Opens a recording with the reader its path calls for. */
+/**
+ * Opens a recording with the reader its path calls for, or the one {@link ReaderOptions#format()}
+ * names. Detection by path:
+ *
+ * <ul>
+ *   <li>{@code structure.oebin}, a folder holding one (or a single one below it), or a stream's
+ *       {@code continuous.dat}: Open Ephys binary;
+ *   <li>{@code .nwb}: NWB (HDF5);
+ *   <li>a directory with {@code zarr.json} or {@code .zgroup} (e.g. {@code out.zarr}): Zarr;
+ *   <li>{@code .bin}/{@code .meta} with a {@code .meta} beside it: SpikeGLX (with
+ *       {@code concatTriggers}: every trigger file of its gate);
+ *   <li>{@code .bin}, {@code .dat}, {@code .raw} with the raw layout options: headerless binary.
+ * </ul>
+ */
 public final class Recordings {
 
-  static final String SUPPORTED = "supported: SpikeGLX (a .bin with its .meta beside it; either may be given)";
+  static final String SUPPORTED = "supported: SpikeGLX (.bin/.meta), Open Ephys binary (structure.oebin or its"
+      + " folder), NWB (.nwb), Zarr (a .zarr directory), headerless binary (.bin/.dat/.raw with --raw-dtype,"
+      + " --raw-channels, --raw-rate)";
 
   private Recordings() {}
+
+  /** Opens {@code path} with the reader detected from it. */
+  public static Recording open(Path path) {
+    return open(path, ReaderOptions.auto());
+  }
 
   /**
    * Opens {@code path} for reading.
@@ -16,11 +44,76 @@ public final class Recordings {
    * @throws IllegalArgumentException when the path is not of a supported format
    * @throws RecordingException when it is, but the input is unusable (names the file and the problem)
    */
-  public static Recording open(Path path) {
+  public static Recording open(Path path, ReaderOptions options) {
+    String format = options.format() != null ? options.format() : detect(path, options);
+    return switch (format) {
+      case "spikeglx" -> options.concatTriggers() ? SpikeGlxTriggers.open(path) : SpikeGlxRecording.open(path);
+      case "openephys" -> OpenEphysRecording.open(path, options.stream());
+      case "nwb" -> NwbRecording.open(path, options.series());
+      case "zarr" -> ZarrRecording.open(path);
+      case "raw" -> RawBinaryRecording.open(path, options);
+      default -> throw new IllegalArgumentException(path + ": unknown reader '" + format + "'; " + SUPPORTED);
+    };
+  }
+
+  /** The reader name for {@code path}. */
+  static String detect(Path path, ReaderOptions options) {
     String name = String.valueOf(path.getFileName());
-    if (name.endsWith(".bin") || name.endsWith(".meta")) {
-      return SpikeGlxRecording.open(path);
+    if (!Files.exists(path) && !name.endsWith(".bin") && !name.endsWith(".meta")) {
+      throw new IllegalArgumentException(path + ": no such file or directory; " + SUPPORTED);
+    }
+    if (OpenEphysRecording.recognises(path)) {
+      return "openephys";
+    }
+    if (Files.isDirectory(path)) {
+      if (ZarrRecording.recognises(path)) {
+        return "zarr";
+      }
+      if (!OpenEphysRecording.findAll(path).isEmpty()) {
+        return "openephys";
+      }
+      throw new IllegalArgumentException(path + ": a directory that is neither a Zarr store nor an Open Ephys"
+          + " recording; " + SUPPORTED);
+    }
+    if (name.endsWith(".nwb")) {
+      return "nwb";
+    }
+    if (name.endsWith(".meta")) {
+      return "spikeglx";
+    }
+    if (name.endsWith(".bin") || name.endsWith(".dat") || name.endsWith(".raw")) {
+      boolean hasMeta = name.endsWith(".bin")
+          && Files.isRegularFile(path.resolveSibling(name.substring(0, name.length() - 4) + ".meta"));
+      // A SpikeGLX-style name without its .meta is a SpikeGLX problem, and is reported as one.
+      boolean spikeGlxName = name.matches(".*\\.(imec\\d*\\.(ap|lf)|nidq|obx\\d*)\\.bin");
+      if (hasMeta || (spikeGlxName && !options.hasRawLayout())) {
+        return "spikeglx";
+      }
+      if (options.hasRawLayout()) {
+        return "raw";
+      }
+      throw RecordingException.in(path, "no .meta beside it, so not SpikeGLX; for a headerless binary give its layout"
+          + " with --raw-dtype, --raw-channels and --raw-rate");
     }
     throw new IllegalArgumentException(path + ": unknown recording format; " + SUPPORTED);
+  }
+
+  /**
+   * What a folder that holds several recordings contains, one line each (Open Ephys experiments,
+   * recordings and streams; SpikeGLX runs, gates, triggers and probes), or an empty list when
+   * {@code path} is a single recording.
+   */
+  public static List<String> catalog(Path path) {
+    if (!Files.isDirectory(path) || ZarrRecording.recognises(path)) {
+      return List.of();
+    }
+    List<Path> oebins = OpenEphysRecording.findAll(path);
+    if (oebins.size() > 1 || (oebins.size() == 1 && !Files.isRegularFile(path.resolve(OpenEphysRecording.STRUCTURE)))) {
+      return OpenEphysRecording.catalog(path);
+    }
+    if (oebins.isEmpty() && SpikeGlxRuns.holdsRuns(path)) {
+      return SpikeGlxRuns.catalog(path);
+    }
+    return List.of();
   }
 }

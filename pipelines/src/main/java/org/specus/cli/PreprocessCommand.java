@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import org.specus.pipeline.Durations;
 import org.specus.pipeline.PreprocessConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -14,11 +15,24 @@ import picocli.CommandLine.Parameters;
             + " global median reference, global ZCA whitening from 20 x 0.5 s chunks."})
 final class PreprocessCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "IN", description = "Recording (SpikeGLX .bin or .meta).")
+  @Parameters(index = "0", paramLabel = "IN", description = "Recording: SpikeGLX .bin/.meta, Open Ephys structure.oebin"
+      + " or its folder, .nwb, a .zarr store, or a headerless binary with --raw-*.")
   Path input;
 
-  @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.zarr", description = "Output Zarr store (a directory).")
+  @Mixin
+  InputOptions inputOptions = new InputOptions();
+
+  @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Output directory (OUT.zarr for Zarr).")
   Path output;
+
+  @Option(names = "--format", paramLabel = "zarr|zarr-v2|binary", defaultValue = "zarr",
+      description = "Output format: Zarr v3 shards, the Zarr v2 layout SpikeInterface opens, or a flat binary for"
+          + " Kilosort in a SpikeInterface binary folder (default: ${DEFAULT-VALUE}).")
+  String format;
+
+  @Option(names = "--int-scale", paramLabel = "SCALE",
+      description = "With --dtype int16: stored value = round(sample x SCALE); required, never guessed.")
+  Double intScale;
 
   @Option(names = "--bandpass", paramLabel = "LOW,HIGH", defaultValue = "300,6000",
       description = "Bandpass cutoffs in Hz, or 'none' (default: ${DEFAULT-VALUE}).")
@@ -44,8 +58,8 @@ final class PreprocessCommand implements Callable<Integer> {
       description = "Beam runner (default: ${DEFAULT-VALUE}).")
   String runner;
 
-  @Option(names = "--dtype", paramLabel = "float32", defaultValue = "float32",
-      description = "Output sample type (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--dtype", paramLabel = "float32|int16", defaultValue = "float32",
+      description = "Output sample type; int16 needs --int-scale and --format binary or zarr-v2 (default: ${DEFAULT-VALUE}).")
   String dtype;
 
   @Option(names = "--parallelism", paramLabel = "N",
@@ -62,13 +76,18 @@ final class PreprocessCommand implements Callable<Integer> {
         .whiten(whiten)
         .tileSeconds(Durations.seconds(tile, "--tile"))
         .innerChunkSamples(innerChunk)
-        .dtype(dtype);
+        .dtype(dtype)
+        .format(format)
+        .intScale(intScale == null ? 0 : intScale);
+    if (intScale != null && !dtype.equals("int16")) {
+      throw new IllegalArgumentException("--int-scale applies to --dtype int16 only");
+    }
     parseBandpass(config, bandpass);
     int n = parallelism != null ? parallelism : Runtime.getRuntime().availableProcessors();
     if (n < 1) {
       throw new IllegalArgumentException("--parallelism must be at least 1, got " + n);
     }
-    return PreprocessRun.run(input, output, config.build(), n, System.out);
+    return PreprocessRun.run(input, inputOptions.toReaderOptions(), output, config.build(), n, System.out);
   }
 
   static void parseBandpass(PreprocessConfig.Builder config, String text) {

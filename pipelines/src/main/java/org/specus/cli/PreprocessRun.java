@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.PipelineResult;
+import org.specus.io.ReaderOptions;
 import org.specus.io.beam.RecordingInfo;
 import org.specus.pipeline.PeakMemory;
 import org.specus.pipeline.PreprocessConfig;
@@ -17,7 +18,12 @@ final class PreprocessRun {
   private PreprocessRun() {}
 
   static int run(Path input, Path output, PreprocessConfig config, int parallelism, PrintStream out) {
-    PreprocessJob job = new PreprocessJob(input, output, config, parallelism);
+    return run(input, ReaderOptions.auto(), output, config, parallelism, out);
+  }
+
+  static int run(Path input, ReaderOptions readerOptions, Path output, PreprocessConfig config, int parallelism,
+      PrintStream out) {
+    PreprocessJob job = new PreprocessJob(input, readerOptions, output, config, parallelism);
     PreprocessJob.Plan plan = job.build();
     RecordingInfo rec = plan.recording();
     job.claimOutput(plan);
@@ -36,7 +42,8 @@ final class PreprocessRun {
     long peak = PeakMemory.residentBytes();
     out.println();
     out.printf("  input        %s%n", input);
-    out.printf("  output       %s (%d shards, %s)%n", output, plan.numTiles(), megabytes(sizeOf(output)));
+    String unit = config.format().equals("zarr") ? "shards" : "tiles, " + config.format();
+    out.printf("  output       %s (%d %s, %s)%n", output, plan.numTiles(), unit, megabytes(sizeOf(output)));
     out.printf("  recording    %.1f s, %d channels at %s Hz%n", rec.durationSeconds(), rec.numChannels(), rec.samplingRate());
     out.printf("  wall time    %.1f s (%.2fx real time)%n", wall, rec.durationSeconds() / wall);
     out.printf("  peak memory  %s resident%n", peak < 0 ? "unknown" : megabytes(peak));

@@ -2,6 +2,8 @@ package org.specus.pipeline;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.specus.io.sink.OutputFormat;
+import org.specus.io.sink.SampleEncoding;
 
 /**
  * Everything that determines a preprocessing result, with the defaults in one place. The map form
@@ -18,7 +20,9 @@ import java.util.Map;
  * @param tileSeconds tile (and shard) length
  * @param innerChunkSamples samples per inner chunk of a shard
  * @param zstdLevel zstd level inside shards
- * @param dtype output sample type
+ * @param dtype output sample type: {@code float32}, or {@code int16} with {@code intScale}
+ * @param format output format: {@code zarr} (v3), {@code zarr-v2} or {@code binary}
+ * @param intScale factor applied before rounding to int16 (0 when the output is float32)
  */
 public record PreprocessConfig(
     Double bandpassLowHz,
@@ -32,10 +36,12 @@ public record PreprocessConfig(
     double tileSeconds,
     int innerChunkSamples,
     int zstdLevel,
-    String dtype) {
+    String dtype,
+    String format,
+    double intScale) {
 
   public static PreprocessConfig defaults() {
-    return new PreprocessConfig(300.0, 6000.0, 5, "median", "global", 20, 0.5, 0, 1.0, 3000, 1, "float32");
+    return new PreprocessConfig(300.0, 6000.0, 5, "median", "global", 20, 0.5, 0, 1.0, 3000, 1, "float32", "zarr", 0);
   }
 
   public PreprocessConfig {
@@ -45,9 +51,7 @@ public record PreprocessConfig(
     if (!whiten.equals("global") && !whiten.equals("none")) {
       throw new IllegalArgumentException("--whiten must be global or none, got '" + whiten + "'");
     }
-    if (!dtype.equals("float32")) {
-      throw new IllegalArgumentException("--dtype " + dtype + " is not supported yet; use float32");
-    }
+    OutputFormat.parse(format).check(encoding(dtype, intScale));
     if ((bandpassLowHz == null) != (bandpassHighHz == null)) {
       throw new IllegalArgumentException("--bandpass needs both cutoffs, e.g. 300,6000");
     }
@@ -71,6 +75,8 @@ public record PreprocessConfig(
     private int innerChunkSamples;
     private int zstdLevel;
     private String dtype;
+    private String format;
+    private double intScale;
 
     private Builder(PreprocessConfig c) {
       low = c.bandpassLowHz;
@@ -85,6 +91,8 @@ public record PreprocessConfig(
       innerChunkSamples = c.innerChunkSamples;
       zstdLevel = c.zstdLevel;
       dtype = c.dtype;
+      format = c.format;
+      intScale = c.intScale;
     }
 
     /** Cutoffs in Hz, or {@code null, null} for no bandpass. */
@@ -119,9 +127,21 @@ public record PreprocessConfig(
       return this;
     }
 
+    /** Output format: {@code zarr}, {@code zarr-v2} or {@code binary}. */
+    public Builder format(String f) {
+      format = f;
+      return this;
+    }
+
+    /** int16 output: stored value = round(sample x scale). */
+    public Builder intScale(double scale) {
+      intScale = scale;
+      return this;
+    }
+
     public PreprocessConfig build() {
       return new PreprocessConfig(low, high, order, reference, whiten, whitenChunks, whitenChunkSeconds, seed,
-          tileSeconds, innerChunkSamples, zstdLevel, dtype);
+          tileSeconds, innerChunkSamples, zstdLevel, dtype, format, intScale);
     }
   }
 
@@ -140,7 +160,27 @@ public record PreprocessConfig(
     m.put("inner_chunk_samples", innerChunkSamples);
     m.put("zstd_level", zstdLevel);
     m.put("dtype", dtype);
+    // Only when not the defaults, so that the hash of an existing Zarr v3 float32 output stays the same.
+    if (!format.equals("zarr")) {
+      m.put("format", format);
+    }
+    if (dtype.equals("int16")) {
+      m.put("int_scale", intScale);
+    }
     return m;
+  }
+
+  /** How samples are stored. */
+  public SampleEncoding sampleEncoding() {
+    return encoding(dtype, intScale);
+  }
+
+  public OutputFormat outputFormat() {
+    return OutputFormat.parse(format);
+  }
+
+  private static SampleEncoding encoding(String dtype, double intScale) {
+    return dtype.equals("int16") ? new SampleEncoding(dtype, intScale) : new SampleEncoding(dtype, 1.0);
   }
 
   /** One line a person reads: {@code bandpass 300-6000 Hz > median reference > global whitening}. */

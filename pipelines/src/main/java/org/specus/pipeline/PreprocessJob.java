@@ -15,11 +15,12 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.specus.io.ReaderOptions;
 import org.specus.io.beam.RecordingInfo;
 import org.specus.io.beam.RecordingSource;
 import org.specus.io.beam.Tiles;
-import org.specus.io.beam.ZarrSink;
 import org.specus.io.output.OutputStore;
+import org.specus.io.sink.OutputFormat;
 import org.specus.transforms.Bandpass;
 import org.specus.transforms.CommonReference;
 import org.specus.transforms.Whiten;
@@ -37,8 +38,15 @@ public final class PreprocessJob {
   private final Path output;
   private final PreprocessConfig config;
   private final int parallelism;
+  private final ReaderOptions readerOptions;
 
   public PreprocessJob(Path input, Path output, PreprocessConfig config, int parallelism) {
+    this(input, ReaderOptions.auto(), output, config, parallelism);
+  }
+
+  /** {@code readerOptions}: how to open the input when its path does not say it all (reader, stream, raw layout). */
+  public PreprocessJob(Path input, ReaderOptions readerOptions, Path output, PreprocessConfig config, int parallelism) {
+    this.readerOptions = readerOptions;
     this.input = input;
     this.output = output;
     this.config = config;
@@ -58,7 +66,7 @@ public final class PreprocessJob {
     direct.setEnforceEncodability(false);
     Pipeline p = Pipeline.create(options);
 
-    Tiles tiles = p.apply("Read " + input.getFileName(), RecordingSource.read(input).withTileSeconds(config.tileSeconds()));
+    Tiles tiles = p.apply("Read " + input.getFileName(), RecordingSource.read(input).withTileSeconds(config.tileSeconds()).withReaderOptions(readerOptions));
     if (config.bandpassLowHz() != null) {
       tiles = tiles.apply("Bandpass", Bandpass.of(config.bandpassLowHz(), config.bandpassHighHz()).withOrder(config.bandpassOrder()));
     }
@@ -74,12 +82,8 @@ public final class PreprocessJob {
     RecordingInfo rec = tiles.recording();
     String version = SoftwareVersion.get();
     OutputStore.ResultKey key = new OutputStore.ResultKey(hash(config.toMap()), rec.fingerprint(), version);
-    tiles.apply("Write " + output.getFileName(),
-        ZarrSink.to(output)
-            .withInnerChunkSamples(config.innerChunkSamples())
-            .withZstdLevel(config.zstdLevel())
-            .withProvenance(provenance(rec, tiles, version))
-            .withResultKey(key));
+    tiles.apply("Write " + output.getFileName(), config.outputFormat().sink(new OutputFormat.Spec(output,
+        config.innerChunkSamples(), config.zstdLevel(), config.sampleEncoding(), provenance(rec, tiles, version), key)));
     return new Plan(p, rec, tiles.numTiles(), key);
   }
 
@@ -104,6 +108,9 @@ public final class PreprocessJob {
     input.put("path", rec.path());
     input.put("format", rec.format());
     input.put("fingerprint", rec.fingerprint());
+    if (!readerOptions.toMap().isEmpty()) {
+      input.put("reader_options", readerOptions.toMap());
+    }
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("software", Map.of("name", "specus", "version", version));
     p.put("input", input);

@@ -64,17 +64,12 @@ public final class OpChain implements Serializable {
     long from = Math.max(0, start - remaining);
     long to = Math.min(info.numSamples(), end + remaining);
     int rows = Math.toIntExact(to - from);
-    short[] raw = new short[Math.multiplyExact(rows, cols)];
+    float[] data = new float[Math.multiplyExact(rows, cols)];
     try {
-      recording.readInt16(from, to, raw);
+      recording.readFloat(from, to, data);
     } catch (IOException e) {
       throw new UncheckedIOException(info.path() + ": cannot read samples " + from + "-" + to, e);
     }
-    float[] data = new float[raw.length];
-    for (int i = 0; i < raw.length; i++) {
-      data[i] = raw[i];
-    }
-    raw = null;
     SignalBlock block = new SignalBlock(data, rows, cols, from);
     for (TileOp op : ops) {
       op.apply(block, sideInputs);

@@ -2,6 +2,7 @@ package org.specus.io.beam;
 
 import java.nio.file.Path;
 import java.util.concurrent.ConcurrentHashMap;
+import org.specus.io.ReaderOptions;
 import org.specus.io.Recording;
 import org.specus.io.Recordings;
 
@@ -15,10 +16,12 @@ final class OpenRecordings {
   private OpenRecordings() {}
 
   static Recording get(RecordingInfo info) {
+    ReaderOptions options = info.readerOptions() == null ? ReaderOptions.auto() : info.readerOptions();
     return OPEN.computeIfAbsent(
-        info.path(),
-        p -> {
-          Recording r = Recordings.open(Path.of(p));
+        info.path() + "\u0000" + options,
+        k -> {
+          String p = info.path();
+          Recording r = Recordings.open(Path.of(p), options);
           if (!r.fingerprint().equals(info.fingerprint())) {
             throw new IllegalStateException(
                 p + ": the recording changed while the pipeline was running (fingerprint differs)");

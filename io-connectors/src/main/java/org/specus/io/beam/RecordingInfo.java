@@ -2,6 +2,7 @@ package org.specus.io.beam;
 
 import java.io.Serializable;
 import java.util.List;
+import org.specus.io.ReaderOptions;
 import org.specus.io.Recording;
 
 /**
@@ -18,10 +19,23 @@ public record RecordingInfo(
     List<String> channelIds,
     double[] gainToUv,
     double[][] locations,
-    String fingerprint)
+    String fingerprint,
+    ReaderOptions readerOptions)
     implements Serializable {
 
+  /** A recording opened with its path alone (reader detected from the path). */
+  public RecordingInfo(String path, String format, double samplingRate, long numSamples, int numChannels,
+      List<String> channelIds, double[] gainToUv, double[][] locations, String fingerprint) {
+    this(path, format, samplingRate, numSamples, numChannels, channelIds, gainToUv, locations, fingerprint,
+        ReaderOptions.auto());
+  }
+
   public static RecordingInfo of(Recording r) {
+    return of(r, ReaderOptions.auto());
+  }
+
+  /** {@code options} are how {@code r} was opened, so that workers open it the same way. */
+  public static RecordingInfo of(Recording r, ReaderOptions options) {
     return new RecordingInfo(
         r.path().toString(),
         r.format(),
@@ -31,7 +45,8 @@ public record RecordingInfo(
         List.copyOf(r.channelIds()),
         r.gainToUv().clone(),
         r.locations(),
-        r.fingerprint());
+        r.fingerprint(),
+        options);
   }
 
   public double nyquist() {

@@ -12,6 +12,7 @@ import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
+import org.specus.io.ReaderOptions;
 import org.specus.io.Recording;
 import org.specus.io.RecordingException;
 import org.specus.io.Recordings;
@@ -28,10 +29,12 @@ public final class RecordingSource extends PTransform<PBegin, Tiles> {
 
   private final Path path;
   private final double tileSeconds;
+  private final ReaderOptions readerOptions;
 
-  private RecordingSource(Path path, double tileSeconds) {
+  private RecordingSource(Path path, double tileSeconds, ReaderOptions readerOptions) {
     this.path = path;
     this.tileSeconds = tileSeconds;
+    this.readerOptions = readerOptions;
   }
 
   public static RecordingSource read(Path path) {
@@ -39,7 +42,7 @@ public final class RecordingSource extends PTransform<PBegin, Tiles> {
       throw new IllegalArgumentException("RecordingSource.read: the input path is missing");
     }
     // Provenance and workers need a path that means the same thing from any working directory.
-    return new RecordingSource(path.toAbsolutePath().normalize(), DEFAULT_TILE_SECONDS);
+    return new RecordingSource(path.toAbsolutePath().normalize(), DEFAULT_TILE_SECONDS, ReaderOptions.auto());
   }
 
   /** Tile length; each tile becomes one shard of the output. */
@@ -47,14 +50,22 @@ public final class RecordingSource extends PTransform<PBegin, Tiles> {
     if (!(seconds > 0) || Double.isInfinite(seconds)) {
       throw new IllegalArgumentException("tile length must be a positive number of seconds, got " + seconds);
     }
-    return new RecordingSource(path, seconds);
+    return new RecordingSource(path, seconds, readerOptions);
+  }
+
+  /** How to open the recording when the path alone does not say (reader, stream, raw layout...). */
+  public RecordingSource withReaderOptions(ReaderOptions options) {
+    if (options == null) {
+      throw new IllegalArgumentException("RecordingSource.withReaderOptions: options are missing");
+    }
+    return new RecordingSource(path, tileSeconds, options);
   }
 
   @Override
   public Tiles expand(PBegin input) {
     RecordingInfo info;
-    try (Recording recording = Recordings.open(path)) {
-      info = RecordingInfo.of(recording);
+    try (Recording recording = Recordings.open(path, readerOptions)) {
+      info = RecordingInfo.of(recording, readerOptions);
     } catch (IOException e) {
       throw new UncheckedIOException(path + ": " + e.getMessage(), e);
     }

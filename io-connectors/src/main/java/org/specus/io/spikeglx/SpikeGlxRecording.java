@@ -238,18 +238,56 @@ public final class SpikeGlxRecording implements Recording {
    */
   @Override
   public void readInt16(long start, long end, short[] dst) throws IOException {
+    int nCh = numChannels();
+    int nSaved = channels.savedChannels();
+    readBlocks(start, end, dst.length, (words, k, out) -> {
+      if (nCh == nSaved) {
+        words.get(dst, out, k * nCh);
+      } else {
+        for (int i = 0; i < k; i++) {
+          words.position(i * nSaved);
+          words.get(dst, out + i * nCh, nCh);
+        }
+      }
+    });
+  }
+
+  /**
+   * The pipeline's read: the same blocks as {@link #readInt16}, converted to float (exactly) straight
+   * from the read buffer, so that no intermediate {@code short[]} of the whole span is allocated.
+   */
+  @Override
+  public void readFloat(long start, long end, float[] dst) throws IOException {
+    int nCh = numChannels();
+    int nSaved = channels.savedChannels();
+    readBlocks(start, end, dst.length, (words, k, out) -> {
+      for (int i = 0; i < k; i++) {
+        int from = i * nSaved;
+        int to = out + i * nCh;
+        for (int c = 0; c < nCh; c++) {
+          dst[to + c] = words.get(from + c);
+        }
+      }
+    });
+  }
+
+  /** What to do with {@code k} whole samples of the file, to be written from {@code dst[out]}. */
+  private interface BlockSink {
+    void accept(ShortBuffer words, int k, int out);
+  }
+
+  private void readBlocks(long start, long end, int dstLength, BlockSink sink) throws IOException {
     if (start < 0 || end < start || end > numSamples) {
       throw new IllegalArgumentException("samples [" + start + ", " + end + ") are outside [0, " + numSamples
           + ") of " + bin.getFileName());
     }
     int nCh = numChannels();
     long values = (end - start) * nCh;
-    if (values > dst.length) {
-      throw new IllegalArgumentException("dst has " + dst.length + " values, samples [" + start + ", " + end
+    if (values > dstLength) {
+      throw new IllegalArgumentException("dst has " + dstLength + " values, samples [" + start + ", " + end
           + ") of " + nCh + " channels need " + values);
     }
-    int nSaved = channels.savedChannels();
-    int frame = nSaved * BYTES_PER_WORD;
+    int frame = channels.savedChannels() * BYTES_PER_WORD;
     ByteBuffer block = frame <= BLOCK_BYTES ? BLOCK.get()
         : ByteBuffer.allocateDirect(frame).order(ByteOrder.LITTLE_ENDIAN);
     int samplesPerBlock = block.capacity() / frame;
@@ -259,17 +297,8 @@ public final class SpikeGlxRecording implements Recording {
       block.clear().limit(k * frame);
       readFully(block, s * frame);
       block.flip();
-      ShortBuffer words = block.asShortBuffer();
-      if (nCh == nSaved) {
-        words.get(dst, out, k * nCh);
-        out += k * nCh;
-      } else {
-        for (int i = 0; i < k; i++) {
-          words.position(i * nSaved);
-          words.get(dst, out, nCh);
-          out += nCh;
-        }
-      }
+      sink.accept(block.asShortBuffer(), k, out);
+      out += k * nCh;
       s += k;
     }
   }

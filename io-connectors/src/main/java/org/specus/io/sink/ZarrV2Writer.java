@@ -1,0 +1,97 @@
+package org.specus.io.sink;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.specus.io.beam.Artifact;
+import org.specus.io.beam.RecordingInfo;
+import org.specus.io.zarr.ZarrV2;
+
+/**
+ * Writes the Zarr v2 layout that released SpikeInterface ({@code zarr<3}) opens with
+ * {@code si.load}/{@code read_zarr}: {@code traces_seg0} {@code [samples, channels]} chunked one tile
+ * per chunk ({@code i.0}, zstd), {@code channel_ids}, {@code properties/gain_to_uV},
+ * {@code offset_to_uV}, {@code location}, the chain's artifacts (e.g. {@code whitening_matrix}), and
+ * root attributes {@code sampling_frequency}, {@code num_segments}, {@code annotations}
+ * ({@code is_filtered}), {@code probe}/{@code probegroup} when the geometry is known, and
+ * {@code provenance} (null: SpikeInterface would try to rebuild a Python object from it) with
+ * Specus's own under {@code specus_provenance}. Consolidated metadata is written last.
+ */
+public final class ZarrV2Writer implements TileWriter {
+  static final String TRACES = "traces_seg0";
+
+  private final String root;
+  private final long numSamples;
+  private final int channels;
+  private final int chunkRows;
+  private final int zstdLevel;
+  private final SampleEncoding encoding;
+
+  public ZarrV2Writer(Path root, long numSamples, int channels, int chunkRows, int zstdLevel, SampleEncoding encoding) {
+    this.root = root.toString();
+    this.numSamples = numSamples;
+    this.channels = channels;
+    this.chunkRows = chunkRows;
+    this.zstdLevel = zstdLevel;
+    this.encoding = encoding;
+  }
+
+  @Override
+  public Path root() {
+    return Path.of(root);
+  }
+
+  @Override
+  public long write(long index, long firstSample, float[] data, int rows) throws IOException {
+    if (firstSample != index * chunkRows) {
+      throw new IllegalStateException("tile " + index + " starts at " + firstSample + ", not at a chunk boundary");
+    }
+    // Zarr v2 chunks are always whole: the last one is padded with the fill value (0).
+    ByteBuffer raw = encoding.encode(data, rows * channels, chunkRows * channels);
+    return ZarrV2.writeChunk(root().resolve(TRACES), index + ".0", raw.array(), ZarrV2.zstd(zstdLevel));
+  }
+
+  @Override
+  public void commit(RecordingInfo rec, List<Artifact> artifacts, Map<String, Object> provenance) throws IOException {
+    Path r = root();
+    Files.createDirectories(r.resolve(TRACES));
+    ZarrV2.writeArrayMetadata(r.resolve(TRACES), new long[] {numSamples, channels}, new long[] {chunkRows, channels},
+        encoding.numpyDtype(), ZarrV2.zstd(zstdLevel), encoding.isInt16() ? 0 : 0.0, Map.of());
+    ZarrV2.writeStringArray(r.resolve("channel_ids"), rec.channelIds(), Map.of());
+    ZarrV2.writeGroup(r.resolve("properties"), Map.of());
+    double[] gain = rec.gainToUv().clone();
+    for (int i = 0; i < gain.length; i++) {
+      gain[i] *= encoding.storedToInput();
+    }
+    ZarrV2.writeDoubleArray(r.resolve("properties/gain_to_uV"), gain, new long[] {channels}, Map.of());
+    ZarrV2.writeDoubleArray(r.resolve("properties/offset_to_uV"), new double[channels], new long[] {channels}, Map.of());
+    if (rec.locations() != null) {
+      double[] flat = Arrays.stream(rec.locations()).flatMapToDouble(p -> Arrays.stream(p, 0, 2)).toArray();
+      ZarrV2.writeDoubleArray(r.resolve("properties/location"), flat, new long[] {channels, 2}, Map.of());
+    }
+    for (Artifact a : artifacts) {
+      ZarrV2.writeDoubleArray(r.resolve(a.name()), a.values(), a.shape(), a.attributes());
+    }
+    Map<String, Object> attrs = new LinkedHashMap<>();
+    attrs.put("sampling_frequency", rec.samplingRate());
+    attrs.put("num_segments", 1);
+    attrs.put("annotations", Map.of("is_filtered", true));
+    attrs.put("provenance", null);
+    if (rec.locations() != null) {
+      Map<String, Object> probe = ProbeDescription.probeGroup(rec.channelIds(), rec.locations());
+      attrs.put("probe", probe);
+      attrs.put("probegroup", probe);
+    }
+    if (encoding.isInt16()) {
+      attrs.put("int_scale", encoding.intScale());
+    }
+    attrs.put("specus_provenance", provenance);
+    ZarrV2.writeGroup(r, attrs);
+    ZarrV2.consolidate(r);
+  }
+}

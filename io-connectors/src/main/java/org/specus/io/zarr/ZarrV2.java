@@ -1,0 +1,161 @@
+package org.specus.io.zarr;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.github.luben.zstd.Zstd;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * The small part of Zarr v2 that SpikeInterface's released versions ({@code zarr<3}) open: groups
+ * ({@code .zgroup}, {@code .zattrs}), C-order arrays ({@code .zarray}) with {@code "."}-separated
+ * chunk keys, little-endian numeric types and fixed-width unicode ({@code <U n}) for ids, chunks
+ * compressed with zstd (numcodecs {@code Zstd}) or stored raw, and consolidated metadata
+ * ({@code .zmetadata}) so that {@code zarr.open_consolidated} works. Every file is written under a
+ * temporary name and renamed.
+ */
+public final class ZarrV2 {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private ZarrV2() {}
+
+  /** A numeric element type as Zarr v2 spells it. */
+  public static String dtype(ZarrDataType t) {
+    return switch (t) {
+      case FLOAT32 -> "<f4";
+      case FLOAT64 -> "<f8";
+      case INT16 -> "<i2";
+      case INT32 -> "<i4";
+      default -> throw new IllegalArgumentException("no Zarr v2 dtype for " + t);
+    };
+  }
+
+  /** numcodecs' zstd compressor configuration at {@code level}, or {@code null} for raw chunks. */
+  public static Map<String, Object> zstd(int level) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("id", "zstd");
+    c.put("level", level);
+    return c;
+  }
+
+  public static void writeGroup(Path dir, Map<String, Object> attributes) throws IOException {
+    Files.createDirectories(dir);
+    AtomicFiles.write(dir.resolve(".zgroup"), json(Map.of("zarr_format", 2)));
+    AtomicFiles.write(dir.resolve(".zattrs"), json(attributes));
+  }
+
+  /** Writes {@code .zarray} (and {@code .zattrs}) of a C-order array. */
+  public static void writeArrayMetadata(Path dir, long[] shape, long[] chunks, String dtype,
+      Map<String, Object> compressor, Object fillValue, Map<String, Object> attributes) throws IOException {
+    Files.createDirectories(dir);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("zarr_format", 2);
+    m.put("shape", shape);
+    m.put("chunks", chunks);
+    m.put("dtype", dtype);
+    m.put("compressor", compressor);
+    m.put("fill_value", fillValue);
+    m.put("order", "C");
+    m.put("filters", null);
+    m.put("dimension_separator", ".");
+    AtomicFiles.write(dir.resolve(".zarray"), json(m));
+    AtomicFiles.write(dir.resolve(".zattrs"), json(attributes));
+  }
+
+  /** Writes one chunk's raw little-endian bytes, compressed as {@code compressor} says. */
+  public static long writeChunk(Path arrayDir, String key, byte[] raw, Map<String, Object> compressor)
+      throws IOException {
+    byte[] encoded = compressor == null ? raw : Zstd.compress(raw, ((Number) compressor.get("level")).intValue());
+    AtomicFiles.write(arrayDir.resolve(key), encoded);
+    return encoded.length;
+  }
+
+  /** A small array written as one raw chunk. */
+  public static void writeDoubleArray(Path dir, double[] values, long[] shape, Map<String, Object> attributes)
+      throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+    for (double v : values) {
+      b.putDouble(v);
+    }
+    writeArrayMetadata(dir, shape, shape, "<f8", null, 0.0, attributes);
+    writeChunk(dir, chunkKey(shape.length), b.array(), null);
+  }
+
+  public static void writeIntArray(Path dir, int[] values, long[] shape, Map<String, Object> attributes)
+      throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (int v : values) {
+      b.putInt(v);
+    }
+    writeArrayMetadata(dir, shape, shape, "<i4", null, 0, attributes);
+    writeChunk(dir, chunkKey(shape.length), b.array(), null);
+  }
+
+  /** Strings as NumPy's fixed-width unicode ({@code <U n}, UTF-32LE code points), one raw chunk. */
+  public static void writeStringArray(Path dir, List<String> values, Map<String, Object> attributes)
+      throws IOException {
+    int width = Math.max(1, values.stream().mapToInt(s -> s.codePointCount(0, s.length())).max().orElse(1));
+    ByteBuffer b = ByteBuffer.allocate(values.size() * width * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (String s : values) {
+      int[] cps = s.codePoints().toArray();
+      for (int i = 0; i < width; i++) {
+        b.putInt(i < cps.length ? cps[i] : 0);
+      }
+    }
+    long[] shape = {values.size()};
+    writeArrayMetadata(dir, shape, shape, "<U" + width, null, "", attributes);
+    writeChunk(dir, "0", b.array(), null);
+  }
+
+  private static String chunkKey(int rank) {
+    return rank == 1 ? "0" : String.join(".", java.util.Collections.nCopies(rank, "0"));
+  }
+
+  /**
+   * Writes {@code .zmetadata}: every {@code .zgroup}, {@code .zattrs} and {@code .zarray} under
+   * {@code root}, so that readers that open consolidated metadata find the whole hierarchy.
+   */
+  public static void consolidate(Path root) throws IOException {
+    Map<String, Object> meta = new TreeMap<>();
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        String name = f.getFileName().toString();
+        if (name.equals(".zgroup") || name.equals(".zattrs") || name.equals(".zarray")) {
+          String key = root.relativize(f).toString().replace('\\', '/');
+          meta.put(key, JSON.readValue(f.toFile(), Object.class));
+        }
+      }
+    }
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("metadata", meta);
+    doc.put("zarr_consolidated_format", 1);
+    AtomicFiles.write(root.resolve(".zmetadata"), json(doc));
+  }
+
+  static byte[] json(Object value) throws IOException {
+    return JSON.writeValueAsString(value).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Names of the child arrays or groups of a v2 group directory. */
+  static List<String> children(Path dir) throws IOException {
+    List<String> out = new ArrayList<>();
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : s.sorted().toList()) {
+        if (Files.isDirectory(p) && (Files.exists(p.resolve(".zarray")) || Files.exists(p.resolve(".zgroup")))) {
+          out.add(p.getFileName().toString());
+        }
+      }
+    }
+    return out;
+  }
+}
