@@ -79,7 +79,10 @@ public final class BatchPlanner {
       return fail(c, c.output() + ": exists and is not a Specus output; not touched", facts);
     }
     OutputLock.Holder holder = OutputLock.readHolder(OutputLock.lockFile(c.output()));
-    if (holder != null && holder.isAliveHere() && holder.pid() != ProcessHandle.current().pid()) {
+    if (holder != null && holder.pid() == ProcessHandle.current().pid()) {
+      holder = null; // this process holds it: the batch plans again once it has taken the lock
+    }
+    if (holder != null && holder.isAliveHere()) {
       return new PlannedRecording(c, PlannedRecording.Action.BUSY,
           "being written by another run (" + holder.describe() + ")", facts, key);
     }

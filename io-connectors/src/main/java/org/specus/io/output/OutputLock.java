@@ -128,7 +128,7 @@ public final class OutputLock implements AutoCloseable {
     } catch (OverlappingFileLockException e) {
       throw new OutputLockedException(output, file, null); // another class loader of this JVM
     } catch (IOException e) {
-      throw new OutputException(file + ": cannot lock the output (" + e.getMessage() + ")");
+      throw new OutputException(output + ": cannot lock the output (" + reason(e) + ")");
     } finally {
       if (!locked) {
         HELD.remove(file);
@@ -217,6 +217,19 @@ public final class OutputLock implements AutoCloseable {
     } catch (IOException e) {
       return null; // unreadable: whoever wrote it did not finish, and holds no OS lock now
     }
+  }
+
+  private static String reason(IOException e) {
+    if (e instanceof java.nio.file.AccessDeniedException a) {
+      return "permission denied on " + a.getFile();
+    }
+    if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+      return f.getFile() + " is in the way";
+    }
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+      return f.getReason() + " on " + f.getFile();
+    }
+    return e.getMessage();
   }
 
   static String localHost() {
