@@ -134,6 +134,8 @@ public final class RecordingFinder {
   private static PathMatcher matcher(String glob) {
     try {
       return FileSystems.getDefault().getPathMatcher("glob:" + glob);
+    } catch (java.util.regex.PatternSyntaxException e) {
+      throw new IllegalArgumentException("--include " + glob + ": not a valid glob (" + e.getDescription() + ")");
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--include " + glob + ": not a valid glob (" + e.getMessage() + ")");
     }
