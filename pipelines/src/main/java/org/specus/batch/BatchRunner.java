@@ -20,6 +20,7 @@ import org.specus.io.beam.OpenRecordings;
 import org.specus.io.output.OutputLock;
 import org.specus.io.output.OutputLockedException;
 import org.specus.io.output.OutputStore;
+import org.specus.pipeline.PeakMemory;
 import org.specus.pipeline.PreprocessConfig;
 import org.specus.pipeline.PreprocessJob;
 import org.specus.pipeline.SoftwareVersion;
@@ -97,8 +98,11 @@ public final class BatchRunner {
       }
     }
 
-    BatchReport.Contents report = new BatchReport.Contents(runDescription(), started, Instant.now(), results,
-        found.problems());
+    Map<String, Object> run = runDescription();
+    long peak = PeakMemory.residentBytes();
+    run.put("peak_resident_mb", peak < 0 ? null : Math.round(peak / 1e6));
+    run.put("threads_at_end", Thread.activeCount());
+    BatchReport.Contents report = new BatchReport.Contents(run, started, Instant.now(), results, found.problems());
     Path reportFile = settings.reportFile() != null ? settings.reportFile() : defaultReportFile(started);
     try {
       BatchReport.writeJson(reportFile, report);
