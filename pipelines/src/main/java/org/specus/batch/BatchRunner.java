@@ -82,13 +82,14 @@ public final class BatchRunner {
       return new Outcome(0, List.of(), null);
     }
 
-    List<PlannedRecording> toRun = plan.stream().filter(p -> p.action().runs() || p.action() == PlannedRecording.Action.BUSY).toList();
+    // Busy ones are tried too: the other run may have finished by the time their turn comes.
+    List<PlannedRecording> toRun = plan.stream().filter(BatchRunner::attempted).toList();
     long bytesToRun = toRun.stream().mapToLong(p -> p.facts() == null ? 0 : p.facts().inputBytes()).sum();
     List<RecordingResult> results = new ArrayList<>();
     try (BatchProgress progress = new BatchProgress(progressOut, settings.terminal(), settings.progressInterval(),
         toRun.size(), bytesToRun)) {
       for (PlannedRecording p : plan) {
-        if (!toRun.contains(p)) {
+        if (!attempted(p)) {
           results.add(withoutRunning(p));
           continue;
         }
@@ -114,6 +115,10 @@ public final class BatchRunner {
     out.print(BatchReport.table(report));
     out.println("report: " + reportFile);
     return new Outcome(report.failed() ? EXIT_SOME_FAILED : 0, results, reportFile);
+  }
+
+  private static boolean attempted(PlannedRecording p) {
+    return p.action().runs() || p.action() == PlannedRecording.Action.BUSY;
   }
 
   private RecordingResult process(BatchPlanner planner, PlannedRecording planned, BatchProgress progress) {
