@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       SynthCommand.class,
       InfoCommand.class,
       PreprocessCommand.class,
+      BatchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

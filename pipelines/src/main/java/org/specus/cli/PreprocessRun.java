@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 import org.apache.beam.sdk.PipelineResult;
 import org.specus.io.ReaderOptions;
 import org.specus.io.beam.RecordingInfo;
+import org.specus.io.output.OutputLock;
 import org.specus.pipeline.PeakMemory;
 import org.specus.pipeline.PreprocessConfig;
 import org.specus.pipeline.PreprocessJob;
@@ -26,18 +27,22 @@ final class PreprocessRun {
     PreprocessJob job = new PreprocessJob(input, readerOptions, output, config, parallelism);
     PreprocessJob.Plan plan = job.build();
     RecordingInfo rec = plan.recording();
-    job.claimOutput(plan);
-    out.printf("specus: %s -> %s%n", input, output);
-    out.printf("  %d channels, %s Hz, %.1f s, %d tiles; %s%n",
-        rec.numChannels(), rec.samplingRate(), rec.durationSeconds(), plan.numTiles(), config.chainSummary());
-    long t0 = System.nanoTime();
-    PipelineResult.State state;
-    try (ShardProgress progress = new ShardProgress(output, plan.numTiles(), rec.durationSeconds(), System.err)) {
-      state = job.execute(plan);
-    }
-    double wall = (System.nanoTime() - t0) / 1e9;
-    if (state != PipelineResult.State.DONE) {
-      throw new IllegalStateException("the pipeline ended in state " + state);
+    double wall;
+    PreprocessJob.Outcome outcome;
+    // One run per output at a time (a batch run may be writing it too); released when the run ends.
+    try (OutputLock lock = OutputLock.acquire(output)) {
+      job.claimOutput(plan);
+      out.printf("specus: %s -> %s%n", input, output);
+      out.printf("  %d channels, %s Hz, %.1f s, %d tiles; %s%n",
+          rec.numChannels(), rec.samplingRate(), rec.durationSeconds(), plan.numTiles(), config.chainSummary());
+      long t0 = System.nanoTime();
+      try (ShardProgress progress = new ShardProgress(output, plan.numTiles(), rec.durationSeconds(), System.err)) {
+        outcome = job.executeCounting(plan);
+      }
+      wall = (System.nanoTime() - t0) / 1e9;
+      if (outcome.state() != PipelineResult.State.DONE) {
+        throw new IllegalStateException("the pipeline ended in state " + outcome.state());
+      }
     }
     long peak = PeakMemory.residentBytes();
     out.println();
@@ -46,6 +51,10 @@ final class PreprocessRun {
     out.printf("  output       %s (%d %s, %s)%n", output, plan.numTiles(), unit, megabytes(sizeOf(output)));
     out.printf("  recording    %.1f s, %d channels at %s Hz%n", rec.durationSeconds(), rec.numChannels(), rec.samplingRate());
     out.printf("  wall time    %.1f s (%.2fx real time)%n", wall, rec.durationSeconds() / wall);
+    if (outcome.tilesReused() > 0) {
+      out.printf("  resumed      %d shards kept from an interrupted run, %d computed%n", outcome.tilesReused(),
+          outcome.tilesComputed());
+    }
     out.printf("  peak memory  %s resident%n", peak < 0 ? "unknown" : megabytes(peak));
     return 0;
   }

@@ -13,12 +13,17 @@ import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.specus.io.ReaderOptions;
 import org.specus.io.beam.RecordingInfo;
 import org.specus.io.beam.RecordingSource;
 import org.specus.io.beam.Tiles;
+import org.specus.io.beam.ZarrSink;
 import org.specus.io.output.OutputStore;
 import org.specus.io.sink.OutputFormat;
 import org.specus.transforms.Bandpass;
@@ -81,10 +86,44 @@ public final class PreprocessJob {
     }
     RecordingInfo rec = tiles.recording();
     String version = SoftwareVersion.get();
-    OutputStore.ResultKey key = new OutputStore.ResultKey(hash(config.toMap()), rec.fingerprint(), version);
+    OutputStore.ResultKey key = resultKey(config, rec.fingerprint());
     tiles.apply("Write " + output.getFileName(), config.outputFormat().sink(new OutputFormat.Spec(output,
         config.innerChunkSamples(), config.zstdLevel(), config.sampleEncoding(), provenance(rec, tiles, version), key)));
     return new Plan(p, rec, tiles.numTiles(), key);
+  }
+
+  /**
+   * What an output made from an input with this fingerprint and this configuration by this software
+   * is: the key stored in its markers. Batch reprocessing compares it with what an output holds.
+   */
+  public static OutputStore.ResultKey resultKey(PreprocessConfig config, String inputFingerprint) {
+    return new OutputStore.ResultKey(hash(config.toMap()), inputFingerprint, SoftwareVersion.get());
+  }
+
+  /** How a run ended, and how many tiles it computed and kept from an interrupted run. */
+  public record Outcome(PipelineResult.State state, long tilesComputed, long tilesReused) {}
+
+  /** As {@link #execute}, also reporting the sink's counts of computed and reused tiles. */
+  public Outcome executeCounting(Plan plan) {
+    PipelineResult result = plan.pipeline().run();
+    PipelineResult.State state = result.waitUntilFinish();
+    return new Outcome(state, counter(result, ZarrSink.TILES_COMPUTED), counter(result, ZarrSink.TILES_REUSED));
+  }
+
+  private static long counter(PipelineResult result, String name) {
+    MetricQueryResults metrics = result.metrics().queryMetrics(
+        MetricsFilter.builder().addNameFilter(MetricNameFilter.named(ZarrSink.METRICS, name)).build());
+    long total = 0;
+    for (MetricResult<Long> c : metrics.getCounters()) {
+      Long value;
+      try {
+        value = c.getCommitted();
+      } catch (UnsupportedOperationException e) {
+        value = c.getAttempted(); // runners without committed metrics
+      }
+      total += value == null ? 0 : value;
+    }
+    return total;
   }
 
   /** Claims the output directory and runs the pipeline to completion. */

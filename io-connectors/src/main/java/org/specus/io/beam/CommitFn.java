@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.specus.io.output.OutputStore;
 import org.specus.io.zarr.ZarrV3;
@@ -15,6 +17,8 @@ import org.specus.io.zarr.ZarrV3;
  * the arrays and attributes that describe the traces, and writes the completion marker last.
  */
 final class CommitFn extends DoFn<List<TileReport>, SinkSummary> {
+  private static final Counter TILES_COMPUTED = Metrics.counter(ZarrSink.METRICS, ZarrSink.TILES_COMPUTED);
+  private static final Counter TILES_REUSED = Metrics.counter(ZarrSink.METRICS, ZarrSink.TILES_REUSED);
   private final RecordingInfo recording;
   private final OpChain chain;
   private final TracesLayout layout;
@@ -65,6 +69,7 @@ final class CommitFn extends DoFn<List<TileReport>, SinkSummary> {
       throw new UncheckedIOException(root + ": cannot write the output's metadata", e);
     }
     long samples = reports.stream().mapToLong(TileReport::samples).sum();
+    long reused = reports.stream().filter(TileReport::reused).count();
     long bytes = reports.stream().mapToLong(TileReport::bytesWritten).sum();
     double seconds = reports.stream().mapToLong(TileReport::nanos).sum() / 1e9;
     Map<String, Object> details = new LinkedHashMap<>();
@@ -72,7 +77,11 @@ final class CommitFn extends DoFn<List<TileReport>, SinkSummary> {
     details.put("samples", samples);
     details.put("completed_at", java.time.Instant.now().toString());
     OutputStore.markComplete(root, resultKey, details);
-    c.output(new SinkSummary(root.toString(), reports.size(), samples, bytes, seconds));
+    // Counted here, once per committed run, rather than per tile: a retried tile bundle cannot
+    // count twice. Not in the marker, so a resumed output is byte-identical to an uninterrupted one.
+    TILES_COMPUTED.inc(reports.size() - reused);
+    TILES_REUSED.inc(reused);
+    c.output(new SinkSummary(root.toString(), reports.size(), reused, samples, bytes, seconds));
   }
 
   private List<Artifact> artifacts(ProcessContext c) {

@@ -61,6 +61,6 @@ final class CommitTilesFn extends DoFn<List<TileReport>, SinkSummary> {
     details.put("samples", samples);
     details.put("completed_at", java.time.Instant.now().toString());
     OutputStore.markComplete(root, resultKey, details);
-    c.output(new SinkSummary(root.toString(), reports.size(), samples, bytes, seconds));
+    c.output(new SinkSummary(root.toString(), reports.size(), 0, samples, bytes, seconds));
   }
 }

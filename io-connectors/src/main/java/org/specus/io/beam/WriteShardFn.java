@@ -3,10 +3,19 @@ package org.specus.io.beam;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.specus.io.zarr.ShardCheck;
 import org.specus.io.zarr.ShardWriter;
 import org.specus.io.zarr.ShardedArrayLayout;
 
-/** Reads one tile with its margins, runs the chain, and writes the tile as one shard. */
+/**
+ * Reads one tile with its margins, runs the chain, and writes the tile as one shard; or, when the
+ * shard is already there and intact, keeps it without reading or computing anything.
+ *
+ * <p>Keeping a shard is safe because the output directory was claimed for this very result (same
+ * configuration, input and version: {@code OutputStore.prepare} refuses or clears anything else)
+ * and the result is deterministic, so a shard from an interrupted run holds the bytes this run
+ * would write.
+ */
 final class WriteShardFn extends DoFn<Tile, TileReport> {
   private final RecordingInfo recording;
   private final OpChain chain;
@@ -28,6 +37,11 @@ final class WriteShardFn extends DoFn<Tile, TileReport> {
   public void process(ProcessContext c) {
     Tile tile = c.element();
     long t0 = System.nanoTime();
+    if (ShardCheck.isIntact(layout.tracesPath(), zarrLayout, tile.index())) {
+      long size = layout.tracesPath().resolve(zarrLayout.shardKey(tile.index())).toFile().length();
+      c.output(new TileReport(tile.index(), zarrLayout.rowsInShard(tile.index()), size, System.nanoTime() - t0, true));
+      return;
+    }
     SignalBlock block = chain.execute(recording, tile.start(), tile.end(), new DoFnSideInputs(c));
     long bytes;
     try {
@@ -35,6 +49,6 @@ final class WriteShardFn extends DoFn<Tile, TileReport> {
     } catch (IOException e) {
       throw new UncheckedIOException(layout.tracesPath() + ": cannot write shard " + tile.index(), e);
     }
-    c.output(new TileReport(tile.index(), block.rows(), bytes, System.nanoTime() - t0));
+    c.output(new TileReport(tile.index(), block.rows(), bytes, System.nanoTime() - t0, false));
   }
 }

@@ -28,6 +28,6 @@ final class WriteTileFn extends DoFn<Tile, TileReport> {
     } catch (IOException e) {
       throw new UncheckedIOException(writer.root() + ": cannot write tile " + tile.index(), e);
     }
-    c.output(new TileReport(tile.index(), block.rows(), bytes, System.nanoTime() - t0));
+    c.output(new TileReport(tile.index(), block.rows(), bytes, System.nanoTime() - t0, false));
   }
 }

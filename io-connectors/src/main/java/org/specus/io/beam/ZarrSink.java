@@ -20,10 +20,22 @@ import org.specus.io.output.OutputStore;
  * DoFn call, so the signal never becomes a PCollection element. After every tile has reported, one
  * commit step writes the metadata and, last of all, the completion marker. The directory must have
  * been claimed with {@link OutputStore#prepare} before the pipeline runs.
+ *
+ * <p>Resuming: a shard already under its final name whose index is intact ({@code ShardCheck}) is
+ * kept, and its tile is neither read nor computed. The claim guarantees that such a shard belongs to
+ * this same result, and results are deterministic, so a resumed output is byte-identical to an
+ * uninterrupted one. The counters {@link #TILES_COMPUTED} and {@link #TILES_REUSED} say how many of
+ * each the run had.
  */
 public final class ZarrSink extends PTransform<Tiles, PCollection<SinkSummary>> {
   public static final int DEFAULT_INNER_CHUNK_SAMPLES = 3000;
   public static final int DEFAULT_ZSTD_LEVEL = 1;
+  /** Metrics namespace of the counters below, which the commit step sets once per run. */
+  public static final String METRICS = "specus.sink";
+  /** Tiles read, processed and written by this run. */
+  public static final String TILES_COMPUTED = "tiles_computed";
+  /** Tiles whose intact shard an interrupted run of the same result had left: kept, not computed. */
+  public static final String TILES_REUSED = "tiles_reused";
 
   private final String out;
   private final int innerChunkSamples;

@@ -1,7 +1,7 @@
 package org.specus.io.output;
 
 /** The output cannot be written where the user asked; the message is one line naming the path. */
-public final class OutputException extends RuntimeException {
+public class OutputException extends RuntimeException {
   public OutputException(String message) {
     super(message);
   }

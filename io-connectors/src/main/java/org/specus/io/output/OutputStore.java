@@ -36,6 +36,21 @@ public final class OutputStore {
       return m;
     }
 
+    /** What changed from this (older) key to {@code now}, e.g. {@code configuration changed (a -> b)}. */
+    public String changesTo(ResultKey now) {
+      java.util.List<String> changes = new java.util.ArrayList<>();
+      if (!configHash.equals(now.configHash)) {
+        changes.add("configuration changed (" + configHash + " -> " + now.configHash + ")");
+      }
+      if (!inputFingerprint.equals(now.inputFingerprint)) {
+        changes.add("input changed");
+      }
+      if (!softwareVersion.equals(now.softwareVersion)) {
+        changes.add("software version changed (" + softwareVersion + " -> " + now.softwareVersion + ")");
+      }
+      return changes.isEmpty() ? "unchanged" : String.join(", ", changes);
+    }
+
     static ResultKey from(Map<?, ?> m) {
       return new ResultKey(
           String.valueOf(m.get("config_hash")),
@@ -81,6 +96,92 @@ public final class OutputStore {
       throw new OutputException(dir + ": cannot write the output directory (" + reason + " on " + e.getFile() + ")");
     } catch (IOException e) {
       throw new OutputException(dir + ": cannot prepare the output directory: " + e.getMessage());
+    }
+  }
+
+  /** What an output path holds, as far as Specus is concerned. */
+  public enum State {
+    /** Missing, or an empty directory: free to use. */
+    ABSENT,
+    /** A finished result, whose key says what it is. */
+    COMPLETE,
+    /** A run of the keyed result started here and did not finish (it may still be running). */
+    IN_PROGRESS,
+    /** Something that is not a Specus output (a file, or a directory without markers): never touched. */
+    FOREIGN
+  }
+
+  /** An output path's state and, for {@code COMPLETE} and {@code IN_PROGRESS}, the result's key. */
+  public record Existing(State state, ResultKey key) {}
+
+  /** Looks at {@code dir} without changing anything. */
+  public static Existing inspect(Path dir) {
+    try {
+      if (!Files.exists(dir)) {
+        return new Existing(State.ABSENT, null);
+      }
+      if (!Files.isDirectory(dir)) {
+        return new Existing(State.FOREIGN, null);
+      }
+      if (Files.exists(dir.resolve(COMPLETE))) {
+        return new Existing(State.COMPLETE, readKey(dir.resolve(COMPLETE)));
+      }
+      if (Files.exists(dir.resolve(IN_PROGRESS))) {
+        return new Existing(State.IN_PROGRESS, readKey(dir.resolve(IN_PROGRESS)));
+      }
+      return new Existing(isEmpty(dir) ? State.ABSENT : State.FOREIGN, null);
+    } catch (IOException e) {
+      throw new OutputException(dir + ": cannot read the output's markers: " + e.getMessage());
+    }
+  }
+
+  /**
+   * As {@link #prepare}, except that an output holding a different result (complete or not) is
+   * replaced rather than refused: what batch reprocessing wants when the configuration, the input
+   * or the software changed. Returns what changed, or {@code null} if nothing had to be replaced.
+   * Anything that is not a Specus output is still refused.
+   *
+   * <p>Crash-safe: while the old result is cleared, the directory carries an in-progress marker with
+   * the old key, so at every moment it either still claims the old complete result with all its
+   * files, or holds part of an outdated, incomplete one (which the next run clears again), or is
+   * empty. Old shards never sit under a marker of the new key, so a resumed run cannot keep them.
+   */
+  public static String prepareReplacing(Path dir, ResultKey key) {
+    Existing existing = inspect(dir);
+    String changed = null;
+    if ((existing.state() == State.COMPLETE || existing.state() == State.IN_PROGRESS)
+        && !existing.key().equals(key)) {
+      changed = existing.key().changesTo(key);
+      try {
+        clear(dir, existing.key());
+      } catch (IOException e) {
+        throw new OutputException(dir + ": cannot clear the outdated output: " + e.getMessage());
+      }
+    }
+    prepare(dir, key);
+    return changed;
+  }
+
+  private static void clear(Path dir, ResultKey old) throws IOException {
+    Path inProgress = dir.resolve(IN_PROGRESS);
+    writeAtomically(inProgress, old.toMap());
+    Files.deleteIfExists(dir.resolve(COMPLETE));
+    try (Stream<Path> files = Files.walk(dir)) {
+      // Deepest first, so that each directory is empty when its turn comes.
+      for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        if (!f.equals(dir) && !f.equals(inProgress)) {
+          Files.deleteIfExists(f);
+        }
+      }
+    }
+    Files.deleteIfExists(inProgress);
+  }
+
+  private static ResultKey readKey(Path marker) throws IOException {
+    try {
+      return ResultKey.from(JSON.readValue(marker.toFile(), Map.class));
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      throw new IOException(marker + " is not valid JSON (" + e.getOriginalMessage() + ")");
     }
   }
 

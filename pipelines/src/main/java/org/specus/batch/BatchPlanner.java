@@ -1,0 +1,119 @@
+package org.specus.batch;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.specus.io.Recording;
+import org.specus.io.RecordingException;
+import org.specus.io.Recordings;
+import org.specus.io.output.OutputException;
+import org.specus.io.output.OutputLock;
+import org.specus.io.output.OutputStore;
+import org.specus.pipeline.PreprocessConfig;
+import org.specus.pipeline.PreprocessJob;
+
+/**
+ * Decides, for each recording, whether its output is missing, incomplete, outdated or current. It
+ * opens each recording only to read its metadata and fingerprint (no samples), and reads only the
+ * output's markers, so planning a root whose outputs are all current takes seconds.
+ */
+public final class BatchPlanner {
+  private final PreprocessConfig config;
+
+  public BatchPlanner(PreprocessConfig config) {
+    this.config = config;
+  }
+
+  /** Plans every candidate; two recordings that would share one output both fail. */
+  public List<PlannedRecording> plan(List<RecordingFinder.Candidate> candidates) {
+    Map<Path, RecordingFinder.Candidate> byOutput = new HashMap<>();
+    Map<Path, Path> collisions = new HashMap<>();
+    for (RecordingFinder.Candidate c : candidates) {
+      RecordingFinder.Candidate other = byOutput.putIfAbsent(c.output(), c);
+      if (other != null) {
+        collisions.put(c.input(), other.relativeInput());
+        collisions.put(other.input(), c.relativeInput());
+      }
+    }
+    List<PlannedRecording> plan = new ArrayList<>();
+    for (RecordingFinder.Candidate c : candidates) {
+      plan.add(collisions.containsKey(c.input())
+          ? new PlannedRecording(c, PlannedRecording.Action.FAIL,
+              "its output " + c.output() + " would also be written by " + collisions.get(c.input()), null, null)
+          : plan(c));
+    }
+    return plan;
+  }
+
+  /** Plans one recording, as it stands now. */
+  public PlannedRecording plan(RecordingFinder.Candidate c) {
+    PlannedRecording.Facts facts;
+    OutputStore.ResultKey key;
+    try (Recording r = Recordings.open(c.input())) {
+      if (r.numSamples() == 0) {
+        return fail(c, r.path().getFileName() + ": holds no samples; there is nothing to process", null);
+      }
+      long tileSamples = Math.max(1, Math.round(config.tileSeconds() * r.samplingRate())); // as RecordingSource
+      facts = new PlannedRecording.Facts(r.durationSeconds(), r.numChannels(), r.samplingRate(),
+          Files.size(r.path()), (r.numSamples() + tileSamples - 1) / tileSamples);
+      key = PreprocessJob.resultKey(config, r.fingerprint());
+    } catch (RecordingException | IllegalArgumentException | UncheckedIOException | IOException e) {
+      return fail(c, e.getMessage(), null);
+    }
+    OutputStore.Existing existing;
+    try {
+      existing = OutputStore.inspect(c.output());
+    } catch (OutputException e) {
+      return fail(c, e.getMessage(), facts);
+    }
+    if (existing.state() == OutputStore.State.COMPLETE && existing.key().equals(key)) {
+      return new PlannedRecording(c, PlannedRecording.Action.SKIP, "up to date", facts, key);
+    }
+    if (existing.state() == OutputStore.State.FOREIGN) {
+      return fail(c, c.output() + ": exists and is not a Specus output; not touched", facts);
+    }
+    OutputLock.Holder holder = OutputLock.readHolder(OutputLock.lockFile(c.output()));
+    if (holder != null && holder.pid() == ProcessHandle.current().pid()) {
+      holder = null; // this process holds it: the batch plans again once it has taken the lock
+    }
+    if (holder != null && holder.isAliveHere()) {
+      return new PlannedRecording(c, PlannedRecording.Action.BUSY,
+          "being written by another run (" + holder.describe() + ")", facts, key);
+    }
+    String stale = holder == null ? "" : "; the stale lock of " + holder.describe() + " will be taken over";
+    return switch (existing.state()) {
+      case ABSENT -> new PlannedRecording(c, PlannedRecording.Action.PROCESS, "no output yet" + stale, facts, key);
+      case IN_PROGRESS -> existing.key().equals(key)
+          ? new PlannedRecording(c, PlannedRecording.Action.RESUME, "interrupted run of the same result, "
+              + shardsPresent(c.output()) + " of " + facts.tiles() + " shards written" + stale, facts, key)
+          : new PlannedRecording(c, PlannedRecording.Action.REPLACE,
+              "outdated incomplete output: " + existing.key().changesTo(key) + stale, facts, key);
+      case COMPLETE -> new PlannedRecording(c, PlannedRecording.Action.REPLACE,
+          "outdated: " + existing.key().changesTo(key) + stale, facts, key);
+      case FOREIGN -> throw new IllegalStateException("handled above");
+    };
+  }
+
+  private static PlannedRecording fail(RecordingFinder.Candidate c, String why, PlannedRecording.Facts facts) {
+    return new PlannedRecording(c, PlannedRecording.Action.FAIL, why, facts, null);
+  }
+
+  /** Shard files under their final names: a count for people; validity is checked when they are reused. */
+  static long shardsPresent(Path output) {
+    Path c = output.resolve("traces_seg0").resolve("c");
+    if (!Files.isDirectory(c)) {
+      return 0;
+    }
+    try (Stream<Path> dirs = Files.list(c)) {
+      return dirs.filter(d -> Files.isRegularFile(d.resolve("0"))).count();
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package org.specus.batch;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Progress of a batch. On a terminal, one line rewritten in place twice a second; otherwise (a log,
+ * a systemd journal) a plain line at a fixed interval. Either way, one line per finished recording.
+ *
+ * <p>Tiles are counted as shard files in the output, as {@code ShardProgress} does: it works with any
+ * runner that writes where this process can see, and a shard only appears once complete. The speed
+ * counts only tiles this run computed (not shards kept from an interrupted run), in megabytes of
+ * input per second; the ETA divides the input still to process by that speed.
+ */
+final class BatchProgress implements AutoCloseable {
+  private final PrintStream out;
+  private final boolean terminal;
+  private final long intervalMillis;
+  private final int recordingsTotal;
+  private final long bytesTotal;
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  // The current recording; written by the batch thread, read by the progress thread.
+  private volatile Current current;
+  private volatile int recordingsDone;
+  private volatile long bytesAccounted; // input bytes of recordings finished (or skipped) so far
+  private volatile long bytesComputed; // of which computed by this run
+  private volatile long computeNanos; // time spent computing finished recordings
+
+  private record Current(String name, Path output, long tilesTotal, long tilesAtStart, long inputBytes,
+      long startNanos) {}
+
+  /**
+   * @param bytesTotal input bytes of every recording that will run
+   * @param interval between plain lines when {@code terminal} is false
+   */
+  BatchProgress(PrintStream out, boolean terminal, Duration interval, int recordingsTotal, long bytesTotal) {
+    this.out = out;
+    this.terminal = terminal;
+    this.intervalMillis = terminal ? 500 : Math.max(50, interval.toMillis());
+    this.recordingsTotal = recordingsTotal;
+    this.bytesTotal = bytesTotal;
+    this.thread = new Thread(this::loop, "specus-batch-progress");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** A recording starts; {@code tilesAtStart} shards are already there (a resumed run). */
+  void begin(String name, Path output, long tilesTotal, long tilesAtStart, long inputBytes) {
+    current = new Current(name, output, tilesTotal, tilesAtStart, inputBytes, System.nanoTime());
+  }
+
+  /** A recording is over, whatever happened; {@code inputBytes} counts towards the ETA. */
+  void end(RecordingResult r, long inputBytes) {
+    Current c = current;
+    current = null;
+    if (c != null && r.status() == RecordingResult.Status.DONE && r.tilesTotal() > 0) {
+      bytesComputed += inputBytes * r.tilesComputed() / r.tilesTotal();
+      computeNanos += System.nanoTime() - c.startNanos();
+    }
+    bytesAccounted += inputBytes;
+    recordingsDone++;
+    StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "[%d/%d] %s %s", recordingsDone,
+        recordingsTotal, r.status().word(), r.input()));
+    if (r.status() == RecordingResult.Status.DONE) {
+      s.append(String.format(Locale.ROOT, ": %d tiles (%d computed, %d reused) in %.1f s", r.tilesTotal(),
+          r.tilesComputed(), r.tilesReused(), r.wallSeconds()));
+      if (r.timesRealTime() != null) {
+        s.append(String.format(Locale.ROOT, ", %.2fx real time", r.timesRealTime()));
+      }
+    } else if (r.error() != null) {
+      s.append(": ").append(r.error());
+    }
+    emit(s.toString(), true);
+  }
+
+  private void loop() {
+    while (running) {
+      try {
+        Thread.sleep(intervalMillis);
+      } catch (InterruptedException e) {
+        return;
+      }
+      Current c = current;
+      if (running && c != null) {
+        emit(line(c), false);
+      }
+    }
+  }
+
+  private String line(Current c) {
+    long tiles = BatchPlanner.shardsPresent(c.output());
+    long now = System.nanoTime();
+    long computedTiles = Math.max(0, tiles - c.tilesAtStart());
+    long currentBytes = c.tilesTotal() == 0 ? 0 : c.inputBytes() * computedTiles / c.tilesTotal();
+    double seconds = (computeNanos + (now - c.startNanos())) / 1e9;
+    double rate = seconds > 0 ? (bytesComputed + currentBytes) / seconds : 0;
+    long doneBytes = bytesAccounted + (c.tilesTotal() == 0 ? 0 : c.inputBytes() * tiles / c.tilesTotal());
+    long remaining = Math.max(0, bytesTotal - doneBytes);
+    return format(recordingsDone, recordingsTotal, c.name(), tiles, c.tilesTotal(), rate, remaining);
+  }
+
+  /** The progress line, e.g. {@code recordings 2/5 | a/b.ap.bin tiles 7/20 | 45.1 MB/s | ETA 1m05s}. */
+  static String format(int recordingsDone, int recordingsTotal, String name, long tiles, long tilesTotal,
+      double bytesPerSecond, long bytesRemaining) {
+    String eta = bytesPerSecond > 0 ? duration(bytesRemaining / bytesPerSecond) : "unknown";
+    return String.format(Locale.ROOT, "recordings %d/%d | %s tiles %d/%d | %.1f MB/s | ETA %s",
+        recordingsDone, recordingsTotal, name, tiles, tilesTotal, bytesPerSecond / 1e6, eta);
+  }
+
+  static String duration(double seconds) {
+    long s = Math.round(seconds);
+    if (s >= 3600) {
+      return String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60);
+    }
+    return s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
+  }
+
+  private synchronized void emit(String line, boolean permanent) {
+    if (terminal) {
+      // \r + clear to end of line: the live line is replaced, a permanent line stays.
+      out.print("\r\033[K" + line + (permanent ? "\n" : ""));
+    } else {
+      out.println(line);
+    }
+    out.flush();
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    thread.interrupt();
+  }
+}
