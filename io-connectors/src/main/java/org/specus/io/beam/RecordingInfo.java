@@ -8,6 +8,9 @@ import org.specus.io.Recording;
  * What the pipeline needs to know about a recording at construction time, captured once when the
  * pipeline is built so that transforms can validate their parameters (e.g. a cutoff against
  * Nyquist) before anything runs.
+ *
+ * @param channelGroups group (shank) of each channel, all 0 when the format does not say
+ * @param sampleShifts ADC sampling delay of each channel in samples, or {@code null} when unknown
  */
 public record RecordingInfo(
     String path,
@@ -18,7 +21,9 @@ public record RecordingInfo(
     List<String> channelIds,
     double[] gainToUv,
     double[][] locations,
-    String fingerprint)
+    String fingerprint,
+    int[] channelGroups,
+    double[] sampleShifts)
     implements Serializable {
 
   public static RecordingInfo of(Recording r) {
@@ -31,7 +36,9 @@ public record RecordingInfo(
         List.copyOf(r.channelIds()),
         r.gainToUv().clone(),
         r.locations(),
-        r.fingerprint());
+        r.fingerprint(),
+        r.channelGroups().clone(),
+        r.sampleShifts() == null ? null : r.sampleShifts().clone());
   }
 
   public double nyquist() {

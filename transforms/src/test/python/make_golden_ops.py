@@ -1,0 +1,136 @@
+# Regenerate with: python3 transforms/src/test/python/make_golden_ops.py   (from the repository root; numpy + scipy only)
+"""Golden references for the preprocessing toolbox ops (filters in each direction, common
+reference variants, whitening variants, phase shift, bad-channel detection), written as .npy
+files to transforms/src/test/resources/golden/ops/. Each algorithm is written here from its
+published definition (SpikeInterface / IBL / Kilosort, see ../shared/notes/domain.md) in plain
+numpy/scipy, independently of the Java code. Deterministic (seeded numpy Generator).
+
+Conventions shared with the Java code: blocks are sample-major (samples, channels); whitening
+uses row vectors per sample, y_t = W x_t, i.e. Y = X @ W.T.
+"""
+import os
+
+import numpy as np
+import scipy.signal as ss
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "golden", "ops")
+FS = 30000.0
+
+
+def save(name, arr):
+    np.save(os.path.join(OUT, name + ".npy"), np.ascontiguousarray(arr))
+
+
+def save32(name, arr):
+    """Large references are stored as float32: rounding 6e-8 relative, far below the tolerances."""
+    save(name, np.asarray(arr, dtype=np.float32))
+
+
+def butter(order, wn, btype, fs=FS):
+    return ss.iirfilter(order, wn, btype=btype, ftype="butter", output="sos", fs=fs)
+
+
+def np1_positions(n):
+    """NP1.0 staggered layout: 20 um rows, even rows x = 27/59, odd rows x = 11/43 (SpikeGLX)."""
+    xy = np.zeros((n, 2))
+    for c in range(n):
+        row = c // 2
+        xs = (27.0, 59.0) if row % 2 == 0 else (11.0, 43.0)
+        xy[c] = (xs[c % 2], 20.0 * row)
+    return xy
+
+
+def signal_block(rng, rows, cols):
+    t = np.arange(rows)[:, None] / FS
+    common = rng.standard_normal((rows, 1)) * 15  # shared "stripe" artifact
+    x = (rng.standard_normal((rows, cols)) * np.linspace(5, 30, cols) + common
+         + 40 * np.sin(2 * np.pi * 60 * t) + np.arange(cols) * 50.0)
+    return x.astype(np.float32)
+
+
+# --- reference definitions ---------------------------------------------------------------
+
+def annulus(xy, inner, outer):
+    d = np.linalg.norm(xy[:, None, :] - xy[None, :, :], axis=2)
+    return [np.flatnonzero((d[c] > inner) & (d[c] <= outer)) for c in range(len(xy))]
+
+
+def subset_reference(x, sets_of_channel, op):
+    """x[:, c] - op(x[:, set(c)]) with numpy's float32 median / mean."""
+    y = np.empty_like(x)
+    for c, nb in enumerate(sets_of_channel):
+        ref = np.median(x[:, nb], axis=1) if op == "median" else np.mean(x[:, nb].astype(np.float64), axis=1)
+        y[:, c] = x[:, c] - ref.astype(np.float32)
+    return y
+
+
+def si_eps(data):
+    m = float(np.median(data.astype(np.float64) ** 2))
+    return max(1e-16, 1e-3 * m) if 0 < m < 1 else 1e-16
+
+
+def zca(cov, eps):
+    s, u = np.linalg.eigh(cov)
+    s = np.clip(s, 0, None)
+    return (u * (1.0 / np.sqrt(s + eps))) @ u.T
+
+
+def local_w(cov, hoods, eps):
+    """Row c of W is channel c's row of the ZCA of cov[hood, hood] (SpikeInterface mode='local')."""
+    n = cov.shape[0]
+    w = np.zeros((n, n))
+    for c, hood in enumerate(hoods):
+        wl = zca(cov[np.ix_(hood, hood)], eps)
+        k = int(np.flatnonzero(hood == c)[0])
+        w[c, hood] = wl[k]
+    return w
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    rng = np.random.default_rng(20250101)
+
+    # --- filters in each direction, whole array --------------------------------------------
+    x = signal_block(rng, 3000, 12)
+    save("x", x)
+    x64 = x.astype(np.float64)
+    save32("hp3_forward", ss.sosfilt(butter(3, 300, "highpass"), x64, axis=0))
+    save32("bp5_backward", ss.sosfilt(butter(5, [300, 6000], "bandpass"), x64[::-1], axis=0)[::-1])
+    save32("hp5_filtfilt", ss.sosfiltfilt(butter(5, 300, "highpass"), x64, axis=0))
+    save32("bp3_forward", ss.sosfilt(butter(3, [300, 6000], "bandpass"), x64, axis=0))
+
+    # --- common reference variants -----------------------------------------------------------
+    xy = np1_positions(12)
+    groups = np.array([0] * 5 + [1] * 7)
+    save("xy", xy)
+    save("groups", groups.astype(np.float64))
+    r = x[:1000]
+    save("cmr_group_median", subset_reference(r, [np.flatnonzero(groups == g) for g in groups], "median"))
+    save("cmr_group_average", subset_reference(r, [np.flatnonzero(groups == g) for g in groups], "average"))
+    save("cmr_local_median", subset_reference(r, annulus(xy, 30, 55), "median"))
+    save("cmr_local_average", subset_reference(r, annulus(xy, 30, 55), "average"))
+    save("cmr_channels_median", subset_reference(r, [np.array([0, 3, 5])] * 12, "median"))
+
+    # --- whitening variants: from the highpassed block, no mean / with mean -------------------
+    z = ss.sosfiltfilt(butter(3, 300, "highpass"), x64, axis=0).astype(np.float32) * 0.01
+    save("wz", z)
+    z64 = z.astype(np.float64)
+    cov = z64.T @ z64 / z.shape[0]
+    eps = si_eps(z)
+    save("w_eps", np.array([eps]))
+    d = np.linalg.norm(xy[:, None, :] - xy[None, :, :], axis=2)
+    radius_hoods = [np.flatnonzero(d[c] <= 50.0) for c in range(12)]
+    save("w_local_r50", local_w(cov, radius_hoods, eps))
+    nearest_hoods = [np.lexsort((np.arange(12), d[c]))[:4] for c in range(12)]  # ties by index
+    save("w_local_k4", local_w(cov, nearest_hoods, eps))
+    zoff = (z64 + np.linspace(-0.5, 0.5, 12)).astype(np.float32)  # offsets that mean removal takes out
+    save("wz_offset", zoff)
+    mu = np.mean(zoff.astype(np.float64), axis=0).astype(np.float32)
+    zc = (zoff - mu).astype(np.float64)
+    save("w_mean_mu", mu)
+    save("w_mean_eps", np.array([si_eps(zoff - mu)]))
+    save("w_mean_w", zca(zc.T @ zc / zc.shape[0], si_eps(zoff - mu)))
+
+
+if __name__ == "__main__":
+    main()
