@@ -1,0 +1,139 @@
+package org.specus.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.PipelineResult;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.specus.cli.Main;
+import org.specus.io.Recording;
+import org.specus.io.Recordings;
+import org.specus.io.zarr.ZarrV3Reader;
+
+/**
+ * Non-default pipelines from pipeline files, end to end on a synthetic NP1.0 recording, against
+ * the whole-recording numpy/scipy reference (src/test/python/reference_pipeline.py); their
+ * independence from the tile length; and re-running an output's stored configuration.
+ */
+class PipelineVariantsTest {
+  static final int CHANNELS = 64;
+  static final double SECONDS = 6;
+
+  @TempDir static Path tmp;
+  static Path bin;
+
+  static final String LOCAL = """
+      pipeline:
+        - highpass: {cutoff_hz: 300, order: 3, direction: forward}
+        - common_reference: {reference: local, inner_um: 30, outer_um: 55}
+        - whiten: {mode: local, radius_um: 60, apply_mean: true, int_scale: 200}
+      """;
+  static final String NEAREST = """
+      pipeline:
+        - bandpass: {low_hz: 300, high_hz: 6000, direction: backward}
+        - common_reference: {operator: average, reference: group}
+        - whiten: {mode: local, nearest: 16, eps: 0.001}
+      """;
+
+  @BeforeAll
+  static void recording() throws Exception {
+    bin = TestRecordings.synth(tmp, "variants", SECONDS, CHANNELS, 11);
+  }
+
+  static Path run(String yaml, String name, double tileSeconds) {
+    PreprocessConfig config = PipelineFile.fromYaml(yaml, name + ".yaml").toBuilder().tileSeconds(tileSeconds).build();
+    Path out = tmp.resolve(name + "-" + tileSeconds + ".zarr");
+    PreprocessJob job = new PreprocessJob(bin, out, config, 2);
+    assertEquals(PipelineResult.State.DONE, job.run(job.build()));
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  static JsonNode compareWithReference(Path out) throws Exception {
+    Map<String, Object> provenance = (Map<String, Object>) Outputs.rootAttributes(out).get("provenance");
+    Map<String, Object> configuration = (Map<String, Object>) provenance.get("configuration");
+    Map<String, Object> args = new LinkedHashMap<>();
+    try (Recording r = Recordings.open(bin)) {
+      args.put("locations", r.locations());
+      args.put("groups", r.channelGroups());
+      args.put("channel_ids", r.channelIds());
+    }
+    Path traces = tmp.resolve(out.getFileName() + ".f32");
+    Outputs.writeFloat32(traces, Outputs.traces(out));
+    Path w = tmp.resolve(out.getFileName() + ".w.f32");
+    Outputs.writeFloat32(w, Outputs.whitening(out));
+    Map<String, Object> wAttributes = Outputs.whiteningAttributes(out);
+    args.put("bin", bin.toString());
+    args.put("n_saved", CHANNELS + 1);
+    args.put("n_proc", CHANNELS);
+    args.put("fs", 30000.0);
+    args.put("pipeline", configuration.get("pipeline"));
+    args.put("traces", traces.toString());
+    args.put("w", w.toString());
+    args.put("sample_ranges", wAttributes.get("sample_ranges"));
+    args.put("eps", wAttributes.get("eps"));
+    args.put("edge", 3000);
+    if (out.resolve("whitening_mean").toFile().exists()) {
+      Path mean = tmp.resolve(out.getFileName() + ".mean.f32");
+      Outputs.writeFloat32(mean, ZarrV3Reader.open(out.resolve("whitening_mean")).readFloats());
+      args.put("mean", mean.toString());
+    }
+    Path argsFile = tmp.resolve(out.getFileName() + ".json");
+    PipelineNumericsTest.JSON.writeValue(argsFile.toFile(), args);
+    JsonNode result = PipelineNumericsTest.python("reference_pipeline.py", argsFile.toString());
+    System.out.println(out.getFileName() + " vs reference: " + result);
+    return result;
+  }
+
+  /*
+   * Tolerances: W is the same ZCA computed in double from sums over the same samples (~1e-7);
+   * traces go through float32 filters, references and W, ~1e-7..1e-6 relative.
+   */
+  @Test
+  void localReferenceAndLocalWhiteningWithMeanAndScaleMatchNumpy() throws Exception {
+    Path out = run(LOCAL, "local", 1.0);
+    JsonNode r = compareWithReference(out);
+    assertTrue(r.get("w_rel_err").asDouble() < 1e-5, r.toString());
+    assertTrue(r.get("mean_rel_err").asDouble() < 1e-5, r.toString());
+    assertTrue(r.get("traces_rms_rel_err").asDouble() < 1e-5, r.toString());
+    assertEquals(200.0, ((Number) Outputs.whiteningAttributes(out).get("int_scale")).doubleValue());
+
+    float[] other = Outputs.traces(run(LOCAL, "local", 0.7));
+    double d = Outputs.maxRelativeDifference(Outputs.traces(out), other);
+    System.out.printf("local pipeline, tile 0.7 s vs 1 s: max |diff| / max |x| = %.3g%n", d);
+    assertTrue(d < 1e-6, "tile length changed the output by " + d);
+  }
+
+  @Test
+  void backwardBandpassGroupAverageAndNearestWhiteningMatchNumpy() throws Exception {
+    JsonNode r = compareWithReference(run(NEAREST, "nearest", 1.0));
+    assertTrue(r.get("w_rel_err").asDouble() < 1e-5, r.toString());
+    assertTrue(r.get("traces_rms_rel_err").asDouble() < 1e-5, r.toString());
+  }
+
+  /** specus preprocess --config OUT.zarr re-runs the stored pipeline: the same bytes. */
+  @Test
+  void rerunningAnOutputsConfigurationGivesTheSameResult() throws Exception {
+    Path yaml = tmp.resolve("rerun.yaml");
+    java.nio.file.Files.writeString(yaml, NEAREST + "tile_seconds: 1.5\n");
+    Path first = tmp.resolve("first.zarr");
+    Path second = tmp.resolve("second.zarr");
+    assertEquals(0, Main.execute(new java.io.PrintWriter(System.err, true),
+        "preprocess", bin.toString(), "-o", first.toString(), "--config", yaml.toString(), "--parallelism", "2"));
+    assertEquals(0, Main.execute(new java.io.PrintWriter(System.err, true),
+        "preprocess", bin.toString(), "-o", second.toString(), "--config", first.toString(), "--parallelism", "2"));
+    assertArrayEquals(Outputs.traces(first), Outputs.traces(second));
+    assertEquals(Outputs.rootAttributes(first).get("provenance") instanceof Map<?, ?> p ? p.get("configuration") : null,
+        Outputs.rootAttributes(second).get("provenance") instanceof Map<?, ?> q ? q.get("configuration") : null);
+    assertEquals(List.of(30000L * 6, (long) CHANNELS),
+        List.of(Outputs.tracesShape(second)[0], Outputs.tracesShape(second)[1]));
+  }
+}

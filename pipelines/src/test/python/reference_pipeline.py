@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Whole-recording numpy/scipy reference for any Specus pipeline of filters, common references
+and whitening, written from the operations' definitions (SpikeInterface / Kilosort, see
+../shared/notes/domain.md), independently of the Java code.
+
+It reads the SpikeGLX .bin directly, applies the effective pipeline Specus stored in its
+provenance (a JSON list of operations) to the whole recording at once, and compares with what
+Specus wrote:
+  * the whitening matrix against the (global or local) ZCA numpy computes from the same sampled
+    ranges of the reference data, with Specus's eps (mean removed first when apply_mean);
+  * the traces against int_scale * (x - mean) @ W.T with the W Specus stored, away from the edges.
+
+Usage: reference_pipeline.py ARGS.json    (keys: bin, n_saved, n_proc, fs, pipeline, locations,
+        groups, channel_ids, traces, w, mean, sample_ranges, eps, edge)
+Prints one JSON object with the errors.
+"""
+import json
+import sys
+
+import numpy as np
+from scipy import signal
+
+
+def filt(x, op, fs):
+    if op["op"] == "bandpass":
+        sos = signal.iirfilter(op["order"], [op["low_hz"], op["high_hz"]], btype="bandpass", ftype="butter",
+                               output="sos", fs=fs)
+    else:
+        sos = signal.iirfilter(op["order"], op["cutoff_hz"], btype="highpass", ftype="butter", output="sos", fs=fs)
+    if op["direction"] == "forward-backward":
+        return signal.sosfiltfilt(sos, x, axis=0)
+    if op["direction"] == "forward":
+        return signal.sosfilt(sos, x, axis=0)
+    return signal.sosfilt(sos, x[::-1], axis=0)[::-1]
+
+
+def reference(x, op, xy, groups, ids):
+    n = x.shape[1]
+    red = np.median if op["operator"] == "median" else np.mean
+    if op["reference"] == "global":
+        chans = [ids.index(c) for c in op.get("channels", [])] or list(range(n))
+        return x - red(x[:, chans], axis=1, keepdims=True)
+    y = np.empty_like(x)
+    if op["reference"] == "group":
+        for c in range(n):
+            y[:, c] = x[:, c] - red(x[:, groups == groups[c]], axis=1)
+        return y
+    d = np.linalg.norm(xy[:, None, :] - xy[None, :, :], axis=2)
+    for c in range(n):
+        nb = np.flatnonzero((d[c] > op["inner_um"]) & (d[c] <= op["outer_um"]))
+        y[:, c] = x[:, c] - red(x[:, nb], axis=1)
+    return y
+
+
+def zca(cov, eps):
+    s, u = np.linalg.eigh(cov)
+    return (u / np.sqrt(np.clip(s, 0, None) + eps)) @ u.T
+
+
+def whitening_matrix(sample, op, xy, eps):
+    cov = sample.T @ sample / sample.shape[0]
+    if op["mode"] == "global":
+        return zca(cov, eps)
+    n = cov.shape[0]
+    d = np.linalg.norm(xy[:, None, :] - xy[None, :, :], axis=2)
+    w = np.zeros((n, n))
+    for c in range(n):
+        if "nearest" in op:
+            hood = np.lexsort((np.arange(n), d[c]))[: op["nearest"]]
+        else:
+            hood = np.flatnonzero(d[c] <= op["radius_um"])
+        wl = zca(cov[np.ix_(hood, hood)], eps)
+        w[c, hood] = wl[int(np.flatnonzero(hood == c)[0])]
+    return w
+
+
+def main():
+    a = json.load(open(sys.argv[1]))
+    n_proc, fs, edge = a["n_proc"], float(a["fs"]), int(a["edge"])
+    raw = np.fromfile(a["bin"], dtype="<i2").reshape(-1, a["n_saved"])[:, :n_proc].astype(np.float64)
+    xy = np.asarray(a["locations"], dtype=np.float64) if a.get("locations") else None
+    groups = np.asarray(a["groups"])
+    x = raw
+    whiten = None
+    for op in a["pipeline"]:
+        if op["op"] in ("bandpass", "highpass"):
+            x = filt(x, op, fs)
+        elif op["op"] == "common_reference":
+            x = reference(x, op, xy, groups, a["channel_ids"])
+        elif op["op"] == "whiten":
+            whiten = op
+    result = {"samples": int(x.shape[0])}
+    ref = x
+    if whiten is not None:
+        w_specus = np.fromfile(a["w"], dtype="<f4").reshape(n_proc, n_proc).astype(np.float64)
+        sample = np.concatenate([x[s:e] for s, e in a["sample_ranges"]], axis=0)
+        mean = np.zeros(n_proc)
+        if whiten["apply_mean"]:
+            mean = sample.mean(axis=0)
+            result["mean_rel_err"] = float(np.linalg.norm(np.fromfile(a["mean"], dtype="<f4") - mean)
+                                           / np.linalg.norm(mean))
+            mean = np.fromfile(a["mean"], dtype="<f4").astype(np.float64)
+            sample = sample - mean
+        w_ref = whitening_matrix(sample, whiten, xy, a["eps"])
+        result["w_rel_err"] = float(np.linalg.norm(w_specus - w_ref) / np.linalg.norm(w_ref))
+        ref = (x - mean) @ w_specus.T * whiten.get("int_scale", 1.0)
+    out = np.fromfile(a["traces"], dtype="<f4").reshape(-1, n_proc).astype(np.float64)
+    inner = slice(edge, ref.shape[0] - edge)
+    diff = out[inner] - ref[inner]
+    result["traces_rms_rel_err"] = float(np.sqrt(np.mean(diff ** 2)) / np.sqrt(np.mean(ref[inner] ** 2)))
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
