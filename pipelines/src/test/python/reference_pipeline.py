@@ -34,6 +34,32 @@ def filt(x, op, fs):
     return signal.sosfilt(sos, x[::-1], axis=0)[::-1]
 
 
+def sample_shifts(ids, per_adc, cycles):
+    """Neuropixels ADC delays: channel k is sampled in slot (k mod 2P) // 2, i.e. slot / cycles late."""
+    k = np.array([int(c[2:]) for c in ids])
+    return ((k % (2 * per_adc)) // 2) / cycles
+
+
+def phase_shift(x, shifts, margin):
+    """SpikeInterface's phase_shift on frames anchored at the recording (see make_golden_ops.py)."""
+    n = x.shape[0]
+    length = 1 << int(np.ceil(np.log2(max(4 * margin, 8))))
+    core = length - 2 * margin
+    taper = (1 - np.cos(np.arange(margin) / margin * np.pi)) / 2
+    rot = np.exp(-1j * 2 * np.pi * np.fft.rfftfreq(length)[:, None] * shifts[None, :])
+    y = np.empty(x.shape)
+    for k in range((n + core - 1) // core):
+        lo, hi = k * core - margin, (k + 1) * core + margin
+        frame = np.zeros((length, x.shape[1]))
+        a, b = max(lo, 0), min(hi, n)
+        frame[a - lo:b - lo] = x[a:b]
+        frame[:margin] *= taper[:, None]
+        frame[-margin:] *= taper[::-1, None]
+        out = np.fft.irfft(np.fft.rfft(frame, axis=0) * rot, n=length, axis=0)
+        y[k * core:min((k + 1) * core, n)] = out[k * core - lo:min((k + 1) * core, n) - lo]
+    return y
+
+
 def reference(x, op, xy, groups, ids):
     n = x.shape[1]
     red = np.median if op["operator"] == "median" else np.mean
@@ -85,13 +111,16 @@ def main():
     for op in a["pipeline"]:
         if op["op"] in ("bandpass", "highpass"):
             x = filt(x, op, fs)
+        elif op["op"] == "phase_shift":
+            per_adc, cycles = {"np1": (12, 13), "np2": (16, 16)}[a["probe"]]
+            x = phase_shift(x, sample_shifts(a["channel_ids"], per_adc, cycles), int(op["margin_ms"] * fs / 1000))
         elif op["op"] == "common_reference":
             x = reference(x, op, xy, groups, a["channel_ids"])
         elif op["op"] == "whiten":
             whiten = op
     result = {"samples": int(x.shape[0])}
     ref = x
-    if whiten is not None:
+    if whiten is not None and a.get("w"):
         w_specus = np.fromfile(a["w"], dtype="<f4").reshape(n_proc, n_proc).astype(np.float64)
         sample = np.concatenate([x[s:e] for s, e in a["sample_ranges"]], axis=0)
         mean = np.zeros(n_proc)

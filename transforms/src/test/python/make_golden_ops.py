@@ -86,6 +86,30 @@ def local_w(cov, hoods, eps):
     return w
 
 
+def phase_shift(x, shifts, margin, n_total=None):
+    """SpikeInterface's phase_shift on frames anchored at the recording: frame k reads
+    [kB - M, (k+1)B + M) (zeros outside), tapers M samples at each end with (1 - cos(pi i / M)) / 2,
+    rfft, multiplies by exp(-1j * 2 pi rfftfreq(L) * shift), irfft(n=L), keeps [kB, (k+1)B).
+    L is the power of two >= 4M (Specus's choice of chunk; SpikeInterface's chunk_size = B)."""
+    n = x.shape[0]
+    length = 1 << int(np.ceil(np.log2(max(4 * margin, 8))))
+    core = length - 2 * margin
+    taper = (1 - np.cos(np.arange(margin) / margin * np.pi)) / 2
+    rot = np.exp(-1j * 2 * np.pi * np.fft.rfftfreq(length)[:, None] * np.asarray(shifts)[None, :])
+    y = np.empty(x.shape, dtype=np.float64)
+    for k in range((n + core - 1) // core):
+        lo, hi = k * core - margin, (k + 1) * core + margin
+        frame = np.zeros((length, x.shape[1]))
+        a, b = max(lo, 0), min(hi, n)
+        frame[a - lo:b - lo] = x[a:b]
+        frame[:margin] *= taper[:, None]
+        frame[-margin:] *= taper[::-1, None]
+        out = np.fft.irfft(np.fft.rfft(frame, axis=0) * rot, n=length, axis=0)
+        c0, c1 = k * core, min((k + 1) * core, n)
+        y[c0:c1] = out[c0 - lo:c1 - lo]
+    return y
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     rng = np.random.default_rng(20250101)
@@ -130,6 +154,12 @@ def main():
     save("w_mean_mu", mu)
     save("w_mean_eps", np.array([si_eps(zoff - mu)]))
     save("w_mean_w", zca(zc.T @ zc / zc.shape[0], si_eps(zoff - mu)))
+
+    # --- phase shift: NP1.0 AP delays (slot / 13), 2.5 kHz so that 40 ms margins give many frames
+    shifts = np.array([(c % 24) // 2 / 13.0 for c in range(12)])
+    save("ps_shifts", shifts)
+    margin = int(40 * 2500.0 / 1000)  # SpikeInterface: int(margin_ms * fs / 1000)
+    save32("ps_y", phase_shift(x64, shifts, margin))
 
 
 if __name__ == "__main__":

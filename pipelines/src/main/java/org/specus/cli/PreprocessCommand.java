@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 final class PreprocessCommand implements Callable<Integer> {
 
   /** Flags that choose operations; they cannot be combined with --config. */
-  static final List<String> OP_FLAGS = List.of("--bandpass", "--highpass", "--filter-order", "--filter-direction",
+  static final List<String> OP_FLAGS = List.of("--phase-shift", "--bandpass", "--highpass", "--filter-order", "--filter-direction",
       "--cmr", "--cmr-mode", "--cmr-radius", "--cmr-min-neighbours", "--cmr-channels", "--whiten", "--whiten-radius",
       "--whiten-nearest", "--whiten-mean", "--whiten-eps", "--int-scale");
 
@@ -40,6 +40,10 @@ final class PreprocessCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE|OUT.zarr",
       description = "Pipeline file (YAML: a 'pipeline' list of operations), or an output whose provenance to re-run.")
   Path config;
+
+  @Option(names = "--phase-shift",
+      description = "Correct each channel's ADC sampling delay first (Neuropixels; delays from the probe type).")
+  boolean phaseShift;
 
   @Option(names = "--bandpass", paramLabel = "LOW,HIGH",
       description = "Bandpass cutoffs in Hz, or 'none' (default: 300,6000).")
@@ -142,9 +146,12 @@ final class PreprocessCommand implements Callable<Integer> {
     return PreprocessRun.run(input, output, b.build(), n, System.out);
   }
 
-  /** The operations the flags ask for, in the order labs use: filter > reference > whitening. */
+  /** The operations the flags ask for, in the order labs use: phase shift > filter > reference > whitening. */
   List<OpSpec> operationsFromFlags() {
     List<OpSpec> ops = new ArrayList<>();
+    if (phaseShift) {
+      ops.add(OpSpec.of("phase_shift", Map.of(), "--phase-shift"));
+    }
     Map<String, Object> filter = new LinkedHashMap<>();
     String filterOp;
     String filterFlag;

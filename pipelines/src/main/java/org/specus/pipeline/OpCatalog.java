@@ -12,6 +12,7 @@ import org.specus.transforms.Bandpass;
 import org.specus.transforms.CommonReference;
 import org.specus.transforms.Direction;
 import org.specus.transforms.Highpass;
+import org.specus.transforms.PhaseShift;
 import org.specus.transforms.Whiten;
 
 /**
@@ -25,6 +26,7 @@ import org.specus.transforms.Whiten;
  *   <caption>operations and parameters</caption>
  *   <tr><td>bandpass</td><td>low_hz 300, high_hz 6000, order 5, direction forward-backward</td></tr>
  *   <tr><td>highpass</td><td>cutoff_hz 300, order 5, direction forward-backward</td></tr>
+ *   <tr><td>phase_shift</td><td>margin_ms 40 (delays from the probe's ADC wiring)</td></tr>
  *   <tr><td>common_reference</td><td>operator median|average, reference global|group|local,
  *       channels [] (global), inner_um 30, outer_um 55, min_neighbours 5 (local)</td></tr>
  *   <tr><td>whiten</td><td>mode global|local, radius_um 100 or nearest k (local), chunks 20,
@@ -34,7 +36,7 @@ import org.specus.transforms.Whiten;
 public final class OpCatalog {
   private OpCatalog() {}
 
-  public static final List<String> OPS = List.of("bandpass", "highpass", "common_reference", "whiten");
+  public static final List<String> OPS = List.of("bandpass", "highpass", "phase_shift", "common_reference", "whiten");
 
   /** The full, checked parameters of {@code spec} ({@code op} first), defaults filled in. */
   public static Map<String, Object> effective(OpSpec spec) {
@@ -53,6 +55,10 @@ public final class OpCatalog {
         p.put("cutoff_hz", spec.number("cutoff_hz", 300));
         p.put("order", spec.integer("order", Highpass.DEFAULT_ORDER));
         p.put("direction", direction(spec));
+      }
+      case "phase_shift" -> {
+        allow(spec, "margin_ms");
+        p.put("margin_ms", spec.number("margin_ms", PhaseShift.DEFAULT_MARGIN_MS));
       }
       case "common_reference" -> {
         String reference = spec.choice("reference", "global", "global", "group", "local");
@@ -121,6 +127,8 @@ public final class OpCatalog {
         case "highpass" -> Highpass.of(spec.number("cutoff_hz", 300))
             .withOrder(spec.integer("order", Highpass.DEFAULT_ORDER))
             .withDirection(Direction.parse(spec.text("direction", "forward-backward")));
+        case "phase_shift" -> PhaseShift.fromProbe()
+            .withMarginMs(spec.number("margin_ms", PhaseShift.DEFAULT_MARGIN_MS));
         case "common_reference" -> {
           CommonReference r = spec.text("operator", "median").equals("average")
               ? CommonReference.average() : CommonReference.median();

@@ -68,6 +68,7 @@ public final class PipelineSpec {
         case "bandpass" -> String.format("bandpass %s-%s Hz (order %s%s)", trim(p.get("low_hz")), trim(p.get("high_hz")),
             p.get("order"), direction);
         case "highpass" -> String.format("highpass %s Hz (order %s%s)", trim(p.get("cutoff_hz")), p.get("order"), direction);
+        case "phase_shift" -> "phase shift";
         case "common_reference" -> p.get("operator") + " reference"
             + (p.get("reference").equals("global") ? "" : " (" + p.get("reference") + ")");
         case "whiten" -> p.get("mode") + " whitening" + (Boolean.TRUE.equals(p.get("apply_mean")) ? " (mean removed)" : "");

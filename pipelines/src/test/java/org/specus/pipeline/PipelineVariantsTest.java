@@ -49,15 +49,24 @@ class PipelineVariantsTest {
   }
 
   static Path run(String yaml, String name, double tileSeconds) {
+    return run(bin, yaml, name, tileSeconds);
+  }
+
+  static Path run(Path input, String yaml, String name, double tileSeconds) {
     PreprocessConfig config = PipelineFile.fromYaml(yaml, name + ".yaml").toBuilder().tileSeconds(tileSeconds).build();
     Path out = tmp.resolve(name + "-" + tileSeconds + ".zarr");
-    PreprocessJob job = new PreprocessJob(bin, out, config, 2);
+    PreprocessJob job = new PreprocessJob(input, out, config, 2);
     assertEquals(PipelineResult.State.DONE, job.run(job.build()));
     return out;
   }
 
-  @SuppressWarnings("unchecked")
   static JsonNode compareWithReference(Path out) throws Exception {
+    return compareWithReference(bin, out, CHANNELS + 1, "np1", 3000);
+  }
+
+  /** Runs reference_pipeline.py on the stored configuration of {@code out}. */
+  @SuppressWarnings("unchecked")
+  static JsonNode compareWithReference(Path bin, Path out, int nSaved, String probe, int edge) throws Exception {
     Map<String, Object> provenance = (Map<String, Object>) Outputs.rootAttributes(out).get("provenance");
     Map<String, Object> configuration = (Map<String, Object>) provenance.get("configuration");
     Map<String, Object> args = new LinkedHashMap<>();
@@ -68,19 +77,22 @@ class PipelineVariantsTest {
     }
     Path traces = tmp.resolve(out.getFileName() + ".f32");
     Outputs.writeFloat32(traces, Outputs.traces(out));
-    Path w = tmp.resolve(out.getFileName() + ".w.f32");
-    Outputs.writeFloat32(w, Outputs.whitening(out));
-    Map<String, Object> wAttributes = Outputs.whiteningAttributes(out);
     args.put("bin", bin.toString());
-    args.put("n_saved", CHANNELS + 1);
-    args.put("n_proc", CHANNELS);
-    args.put("fs", 30000.0);
+    args.put("n_saved", nSaved);
+    args.put("n_proc", (int) Outputs.tracesShape(out)[1]);
+    args.put("fs", ((Number) Outputs.rootAttributes(out).get("sampling_frequency")).doubleValue());
+    args.put("probe", probe);
     args.put("pipeline", configuration.get("pipeline"));
     args.put("traces", traces.toString());
-    args.put("w", w.toString());
-    args.put("sample_ranges", wAttributes.get("sample_ranges"));
-    args.put("eps", wAttributes.get("eps"));
-    args.put("edge", 3000);
+    args.put("edge", edge);
+    if (out.resolve("whitening_matrix").toFile().exists()) {
+      Path w = tmp.resolve(out.getFileName() + ".w.f32");
+      Outputs.writeFloat32(w, Outputs.whitening(out));
+      Map<String, Object> wAttributes = Outputs.whiteningAttributes(out);
+      args.put("w", w.toString());
+      args.put("sample_ranges", wAttributes.get("sample_ranges"));
+      args.put("eps", wAttributes.get("eps"));
+    }
     if (out.resolve("whitening_mean").toFile().exists()) {
       Path mean = tmp.resolve(out.getFileName() + ".mean.f32");
       Outputs.writeFloat32(mean, ZarrV3Reader.open(out.resolve("whitening_mean")).readFloats());
@@ -110,6 +122,48 @@ class PipelineVariantsTest {
     double d = Outputs.maxRelativeDifference(Outputs.traces(out), other);
     System.out.printf("local pipeline, tile 0.7 s vs 1 s: max |diff| / max |x| = %.3g%n", d);
     assertTrue(d < 1e-6, "tile length changed the output by " + d);
+  }
+
+  static final String PHASE = """
+      pipeline:
+        - phase_shift: {}
+        - highpass: {cutoff_hz: 300, order: 3}
+        - common_reference: {}
+        - whiten: {}
+      """;
+
+  @Test
+  void phaseShiftFirstMatchesNumpyAndDoesNotDependOnTheTileLength() throws Exception {
+    Path out = run(PHASE, "phase", 1.0);
+    JsonNode r = compareWithReference(out);
+    assertTrue(r.get("w_rel_err").asDouble() < 1e-5, r.toString());
+    assertTrue(r.get("traces_rms_rel_err").asDouble() < 1e-5, r.toString());
+    double d = Outputs.maxRelativeDifference(Outputs.traces(out), Outputs.traces(run(PHASE, "phase", 2.3)));
+    System.out.printf("phase-shift pipeline, tile 2.3 s vs 1 s: max |diff| / max |x| = %.3g%n", d);
+    assertTrue(d < 1e-6, "tile length changed the output by " + d);
+  }
+
+  /** Real NP1.0 and NP2.0 signal (../shared/data): phase shift > highpass > local median reference. */
+  @Test
+  void realProbesPhaseShiftFilterAndLocalReferenceMatchNumpy() throws Exception {
+    Path root = TestRecordings.sharedData().resolve("spikeglx/recordings");
+    String yaml = """
+        pipeline:
+          - phase_shift: {}
+          - highpass: {cutoff_hz: 300, order: 3}
+          - common_reference: {reference: local}
+        """;
+    for (String[] rec : new String[][] {
+        {"Noise4Sam_g0/Noise4Sam_g0_imec0/Noise4Sam_g0_t0.imec0.ap.bin", "np1"},
+        {"NP2_with_sync/all_chan_g0_imec0/all_chan_g0_t0.imec0.ap.bin", "np2"}}) {
+      Path input = root.resolve(rec[0]);
+      int saved;
+      try (Recording r = Recordings.open(input)) {
+        saved = r.numChannels() + 1; // these files save the sync channel after the neural ones
+      }
+      JsonNode result = compareWithReference(input, run(input, yaml, "real-" + rec[1], 1.0), saved, rec[1], 0);
+      assertTrue(result.get("traces_rms_rel_err").asDouble() < 1e-5, rec[0] + ": " + result);
+    }
   }
 
   @Test

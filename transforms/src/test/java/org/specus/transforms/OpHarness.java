@@ -28,13 +28,17 @@ final class OpHarness {
   private OpHarness() {}
 
   static RecordingInfo info(int rows, int cols, double[][] xy, int[] groups, double[] shifts) {
+    return info(30000.0, rows, cols, xy, groups, shifts);
+  }
+
+  static RecordingInfo info(double fs, int rows, int cols, double[][] xy, int[] groups, double[] shifts) {
     List<String> ids = new ArrayList<>();
     for (int c = 0; c < cols; c++) {
       ids.add("AP" + c);
     }
     double[] gains = new double[cols];
     Arrays.fill(gains, 1.0);
-    return new RecordingInfo("/memory/test.ap.bin", "test", 30000.0, rows, cols, ids, gains, xy, "fp",
+    return new RecordingInfo("/memory/test.ap.bin", "test", fs, rows, cols, ids, gains, xy, "fp",
         groups == null ? new int[cols] : groups, shifts);
   }
 
