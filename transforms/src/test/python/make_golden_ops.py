@@ -110,6 +110,34 @@ def phase_shift(x, shifts, margin, n_total=None):
     return y
 
 
+def ibl_detrend(v, k):
+    tap = int(np.ceil(k / 2))
+    padded = np.r_[np.zeros(tap) + v[0], v, np.zeros(tap) + v[-1]]
+    return v - ss.medfilt(padded, k)[tap:-tap]
+
+
+def ibl_bad_channels(raw, fs, psd_hf_threshold=0.02, dead=-0.5, noisy=1.0, outside=-0.75, n_neighbors=11,
+                     nyquist=0.8, welch_ms=10.0):
+    """IBL's coherence + PSD labels of one chunk (samples x channels, uV, depth order), as
+    SpikeInterface's detect_bad_channels(method='coherence+psd') defines them; the top block of
+    low far-coherence channels is marked as in IBL's original (even when it is the only block)."""
+    raw = raw - raw.mean(axis=0)
+    f, psd = ss.welch(raw, fs=fs, axis=0, window="hann", nperseg=int(welch_ms * fs / 1000))
+    ref = np.median(raw, axis=1)
+    xcorr = np.sum(raw * ref[:, None], axis=0) / np.sum(ref ** 2)
+    near = ibl_detrend(xcorr, n_neighbors)
+    far = xcorr - near - 1
+    psd_hf = np.mean(psd[f > fs / 2 * nyquist, :], axis=0)
+    labels = np.zeros(raw.shape[1], dtype=int)
+    labels[near < dead] = 1
+    labels[(psd_hf > psd_hf_threshold) | (near > noisy)] = 2
+    out = np.flatnonzero(far < outside)
+    if out.size and out[-1] == raw.shape[1] - 1:
+        a = np.cumsum(np.r_[0, np.diff(out) - 1])
+        labels[out[a == a.max()]] = 3
+    return labels, xcorr, near, psd_hf
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     rng = np.random.default_rng(20250101)
@@ -160,6 +188,37 @@ def main():
     save("ps_shifts", shifts)
     margin = int(40 * 2500.0 / 1000)  # SpikeInterface: int(margin_ms * fs / 1000)
     save32("ps_y", phase_shift(x64, shifts, margin))
+
+    # --- bad channels: a 0.1 s chunk, 32 channels in uV with a dead, a noisy and 4 outside ----
+    n, nc = 3000, 32
+    common = ss.sosfiltfilt(butter(3, [300, 3000], "bandpass"), rng.standard_normal(n)) * 60
+    chunk = common[:, None] + rng.standard_normal((n, nc)) * 5
+    chunk[:, 5] = rng.standard_normal(n) * 0.5              # dead: no shared signal, tiny noise
+    chunk[:, 12] += rng.standard_normal(n) * 100            # noisy: broadband power above 12 kHz
+    chunk[:, 28:] = rng.standard_normal((n, 4)) * 20        # outside the brain: the top 4 share nothing
+    chunk = chunk.astype(np.float32)
+    labels, xcorr, near, psd_hf = ibl_bad_channels(chunk.astype(np.float64), FS)
+    save("bc_x", chunk)
+    save("bc_labels", labels.astype(np.float64))
+    save("bc_xcorr", xcorr)
+    save("bc_near", near)
+    save("bc_psd_hf", psd_hf)
+    print("bad-channel golden labels:", labels.tolist())
+
+    # --- acting on bad channels 3 (dead) and 7 (noise) of the 12-channel block ------------------
+    bad = np.zeros(12, dtype=bool)
+    bad[[3, 7]] = True
+    d = np.linalg.norm(xy[:, None, :] - xy[None, :, :], axis=2)
+    w = np.exp(-((d[np.ix_(~bad, bad)] / 20.0) ** 1.3))  # kriging from the good channels
+    w[w < 0.005] = 0
+    w /= w.sum(axis=0)[None, :]
+    interp = r.astype(np.float64).copy()
+    interp[:, bad] = r[:, ~bad].astype(np.float64) @ w
+    save32("bc_interpolated", interp)
+    excl = r.copy()
+    excl[:, bad] = 0
+    excl[:, ~bad] -= np.median(r[:, ~bad], axis=1, keepdims=True)
+    save("bc_excluded_cmr", excl)
 
 
 if __name__ == "__main__":

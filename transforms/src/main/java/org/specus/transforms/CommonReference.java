@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.specus.dsp.SubsetReference;
 import org.specus.io.beam.RecordingInfo;
 import org.specus.io.beam.SideInputs;
@@ -130,11 +131,22 @@ public final class CommonReference extends PTransform<Tiles, Tiles> {
       throw new IllegalArgumentException("common reference: explicit reference channels work with the global"
           + " reference only, not with " + p.get("reference"));
     }
+    PCollectionView<ChannelLabels> excluded = excludedChannels(input);
+    if (excluded != null) {
+      p.put("excludes", "bad channels");
+    }
     if (mode == Mode.GLOBAL && referenceChannels.isEmpty()) {
       if (n < 2) {
         throw new IllegalArgumentException(file + ": a common reference needs at least 2 channels, the recording has " + n);
       }
-      return input.then(new Op(operator, null, null, p));
+      if (excluded != null) {
+        int[] all = new int[n];
+        for (int c = 0; c < n; c++) {
+          all[c] = c;
+        }
+        return input.then(new Op(operator, new int[][] {all}, new int[n], p, excluded));
+      }
+      return input.then(new Op(operator, null, null, p, null));
     }
     int[] setOf = new int[n];
     int[][] sets;
@@ -186,7 +198,18 @@ public final class CommonReference extends PTransform<Tiles, Tiles> {
       }
       default -> throw new IllegalStateException(mode.toString());
     }
-    return input.then(new Op(operator, sets, setOf, p));
+    return input.then(new Op(operator, sets, setOf, p, excluded));
+  }
+
+  /** The labels of an earlier bad-channel step that excludes (zeroes) bad channels, if any. */
+  private static PCollectionView<ChannelLabels> excludedChannels(Tiles input) {
+    PCollectionView<ChannelLabels> view = null;
+    for (TileOp op : input.chain().ops()) {
+      if (op instanceof BadChannelsOp b) {
+        view = b.action() == DetectBadChannels.Action.EXCLUDE ? b.labels() : null;
+      }
+    }
+    return view;
   }
 
   @Override
@@ -196,18 +219,55 @@ public final class CommonReference extends PTransform<Tiles, Tiles> {
         .add(DisplayData.item("reference", mode.name().toLowerCase(Locale.ROOT)));
   }
 
-  /** The global reference ({@code sets == null}) or per-channel reference sets. */
+  /**
+   * The global reference ({@code sets == null}) or per-channel reference sets; with excluded
+   * channels, the bad ones are left out of every set and stay as they are (zero).
+   */
   static final class Op implements TileOp {
     private final Operator operator;
     private final int[][] sets;
     private final int[] setOf;
     private final Map<String, Object> parameters;
+    private final PCollectionView<ChannelLabels> excluded;
+    private transient ChannelLabels cachedFor;
+    private transient int[][] cachedSets;
+    private transient int[] cachedSetOf;
 
-    Op(Operator operator, int[][] sets, int[] setOf, Map<String, Object> parameters) {
+    Op(Operator operator, int[][] sets, int[] setOf, Map<String, Object> parameters,
+        PCollectionView<ChannelLabels> excluded) {
       this.operator = operator;
       this.sets = sets;
       this.setOf = setOf;
       this.parameters = parameters;
+      this.excluded = excluded;
+    }
+
+    @Override
+    public List<PCollectionView<?>> sideInputs() {
+      return excluded == null ? List.of() : List.of(excluded);
+    }
+
+    /** The sets without bad channels; bad channels, and channels whose set is left empty, are untouched. */
+    private synchronized void withoutBad(ChannelLabels labels) {
+      if (cachedFor == labels) {
+        return;
+      }
+      cachedSets = new int[sets.length][];
+      for (int s = 0; s < sets.length; s++) {
+        cachedSets[s] = java.util.Arrays.stream(sets[s]).filter(c -> !labels.isBad(c)).toArray();
+      }
+      cachedSetOf = setOf.clone();
+      for (int c = 0; c < setOf.length; c++) {
+        if (labels.isBad(c) || cachedSets[setOf[c]].length == 0) {
+          cachedSetOf[c] = -1;
+        }
+      }
+      for (int s = 0; s < sets.length; s++) {
+        if (cachedSets[s].length == 0) {
+          cachedSets[s] = new int[] {0}; // unused: no channel refers to it any more
+        }
+      }
+      cachedFor = labels;
     }
 
     @Override
@@ -222,6 +282,20 @@ public final class CommonReference extends PTransform<Tiles, Tiles> {
 
     @Override
     public void apply(SignalBlock block, SideInputs sideInputs) {
+      if (excluded != null) {
+        ChannelLabels labels = sideInputs.get(excluded);
+        if (labels.badCount() > 0) {
+          int[][] s;
+          int[] of;
+          synchronized (this) {
+            withoutBad(labels);
+            s = cachedSets;
+            of = cachedSetOf;
+          }
+          SubsetReference.subtract(block.data(), block.rows(), block.cols(), s, of, operator == Operator.MEDIAN);
+          return;
+        }
+      }
       if (sets != null) {
         SubsetReference.subtract(block.data(), block.rows(), block.cols(), sets, setOf, operator == Operator.MEDIAN);
       } else if (operator == Operator.MEDIAN) {
