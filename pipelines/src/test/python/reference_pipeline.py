@@ -60,11 +60,67 @@ def phase_shift(x, shifts, margin):
     return y
 
 
-def reference(x, op, xy, groups, ids):
+def ibl_detrend(v, k):
+    tap = int(np.ceil(k / 2))
+    padded = np.r_[np.zeros(tap) + v[0], v, np.zeros(tap) + v[-1]]
+    return v - signal.medfilt(padded, k)[tap:-tap]
+
+
+def ibl_labels(raw, fs, op):
+    """IBL's coherence + PSD labels of one chunk (uV, depth order), SpikeInterface's definition;
+    the top run of low far-coherence channels is marked as in IBL's original."""
+    raw = raw - raw.mean(axis=0)
+    f, psd = signal.welch(raw, fs=fs, axis=0, window="hann", nperseg=int(op["welch_ms"] * fs / 1000))
+    ref = np.median(raw, axis=1)
+    xcorr = np.sum(raw * ref[:, None], axis=0) / np.sum(ref ** 2)
+    near = ibl_detrend(xcorr, op["neighbours"])
+    far = xcorr - near - 1
+    psd_hf = np.mean(psd[f > fs / 2 * op["nyquist_fraction"], :], axis=0)
+    labels = np.zeros(raw.shape[1], dtype=int)
+    labels[near < op["dead_threshold"]] = 1
+    labels[(psd_hf > op["psd_hf_threshold"]) | (near > op["noisy_threshold"])] = 2
+    out = np.flatnonzero(far < op["outside_threshold"])
+    if out.size and out[-1] == raw.shape[1] - 1:
+        a = np.cumsum(np.r_[0, np.diff(out) - 1])
+        labels[out[a == a.max()]] = 3
+    return labels
+
+
+def bad_channels(x, op, xy, gains, ranges, fs):
+    """Labels per chunk (mode over chunks, ties to the smaller label), then the op's action."""
+    order = np.lexsort((xy[:, 0], xy[:, 1]))
+    per_chunk = []
+    for s, e in ranges:
+        chunk = (x[s:e] * gains[None, :])[:, order].astype(np.float32).astype(np.float64)
+        lab = np.zeros(x.shape[1], dtype=int)
+        lab[order] = ibl_labels(chunk, fs, op)
+        per_chunk.append(lab)
+    counts = np.stack([np.bincount(col, minlength=4) for col in np.array(per_chunk).T])
+    labels = np.argmax(counts, axis=1)  # argmax takes the first maximum: ties go to the smaller label
+    bad = labels != 0
+    y = x.copy()
+    if op["action"] == "interpolate" and bad.any():
+        d = np.linalg.norm(xy[:, None, :] - xy[None, :, :], axis=2)
+        w = np.exp(-((d[np.ix_(~bad, bad)] / 20.0) ** 1.3))
+        w[w < 0.005] = 0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            w = np.nan_to_num(w / w.sum(axis=0)[None, :])
+        y[:, bad] = x[:, ~bad] @ w
+    elif op["action"] == "exclude":
+        y[:, bad] = 0
+    return y, labels
+
+
+def reference(x, op, xy, groups, ids, bad=None):
     n = x.shape[1]
     red = np.median if op["operator"] == "median" else np.mean
     if op["reference"] == "global":
         chans = [ids.index(c) for c in op.get("channels", [])] or list(range(n))
+        if bad is not None:  # excluded channels stay zero and are left out of the reference
+            chans = [c for c in chans if not bad[c]]
+            y = x - red(x[:, chans], axis=1, keepdims=True)
+            y[:, bad] = 0
+            return y
         return x - red(x[:, chans], axis=1, keepdims=True)
     y = np.empty_like(x)
     if op["reference"] == "group":
@@ -106,19 +162,25 @@ def main():
     raw = np.fromfile(a["bin"], dtype="<i2").reshape(-1, a["n_saved"])[:, :n_proc].astype(np.float64)
     xy = np.asarray(a["locations"], dtype=np.float64) if a.get("locations") else None
     groups = np.asarray(a["groups"])
+    result = {"samples": int(raw.shape[0])}
     x = raw
     whiten = None
+    excluded = None
     for op in a["pipeline"]:
         if op["op"] in ("bandpass", "highpass"):
             x = filt(x, op, fs)
         elif op["op"] == "phase_shift":
             per_adc, cycles = {"np1": (12, 13), "np2": (16, 16)}[a["probe"]]
             x = phase_shift(x, sample_shifts(a["channel_ids"], per_adc, cycles), int(op["margin_ms"] * fs / 1000))
+        elif op["op"] == "bad_channels":
+            x, labels = bad_channels(x, op, xy, np.asarray(a["gains"]), a["label_ranges"], fs)
+            result["labels_differ"] = int(np.sum(labels != np.asarray(a["labels"])))
+            result["bad"] = int(np.sum(labels != 0))
+            excluded = labels != 0 if op["action"] == "exclude" else None
         elif op["op"] == "common_reference":
-            x = reference(x, op, xy, groups, a["channel_ids"])
+            x = reference(x, op, xy, groups, a["channel_ids"], excluded)
         elif op["op"] == "whiten":
             whiten = op
-    result = {"samples": int(x.shape[0])}
     ref = x
     if whiten is not None and a.get("w"):
         w_specus = np.fromfile(a["w"], dtype="<f4").reshape(n_proc, n_proc).astype(np.float64)

@@ -9,7 +9,11 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.specus.io.Recording;
 import org.specus.io.Recordings;
+import org.specus.io.beam.RecordingInfo;
+import org.specus.transforms.ChannelLabels;
+import org.specus.transforms.DetectBadChannels;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "info", mixinStandardHelpOptions = true,
@@ -19,6 +23,11 @@ final class InfoCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "IN", description = "Recording (SpikeGLX .bin or .meta).")
   Path input;
 
+  @Option(names = "--bad-channels",
+      description = "Also run bad-channel detection (IBL's coherence + PSD method, 100 x 0.3 s chunks, seed 0)"
+          + " and print each bad channel's label.")
+  boolean badChannels;
+
   @Override
   public Integer call() throws Exception {
     try (Recording r = Recordings.open(input)) {
@@ -27,6 +36,15 @@ final class InfoCommand implements Callable<Integer> {
         System.out.printf("%-" + width + "s  %s%n", e.getKey(), e.getValue());
       }
       printSampleShifts(r, width);
+      if (badChannels) {
+        ChannelLabels labels = DetectBadChannels.ibl().withAction(DetectBadChannels.Action.DETECT)
+            .detectNow(RecordingInfo.of(r));
+        System.out.printf("%-" + width + "s  %d of %d channels over %d chunks: %s%n", "bad channels",
+            labels.badCount(), r.numChannels(), labels.sampleRanges().size(), labels.describeBad(r.channelIds()));
+        if (labels.warning() != null) {
+          System.out.printf("%-" + width + "s  %s%n", "warning", labels.warning());
+        }
+      }
       if (r.warnings().isEmpty()) {
         System.out.printf("%-" + width + "s  %s%n", "warnings", "none");
       }

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 final class PreprocessCommand implements Callable<Integer> {
 
   /** Flags that choose operations; they cannot be combined with --config. */
-  static final List<String> OP_FLAGS = List.of("--phase-shift", "--bandpass", "--highpass", "--filter-order", "--filter-direction",
+  static final List<String> OP_FLAGS = List.of("--phase-shift", "--bad-channels", "--bandpass", "--highpass", "--filter-order", "--filter-direction",
       "--cmr", "--cmr-mode", "--cmr-radius", "--cmr-min-neighbours", "--cmr-channels", "--whiten", "--whiten-radius",
       "--whiten-nearest", "--whiten-mean", "--whiten-eps", "--int-scale");
 
@@ -58,6 +58,11 @@ final class PreprocessCommand implements Callable<Integer> {
   @Option(names = "--filter-direction", paramLabel = "forward|backward|forward-backward",
       description = "Filter direction (default: forward-backward, zero phase).")
   String filterDirection;
+
+  @Option(names = "--bad-channels", paramLabel = "interpolate|exclude|detect|none",
+      description = "Detect bad channels (IBL's coherence + PSD method) after the filter and interpolate them,"
+          + " exclude them (zero, left out of the reference), or only record them (default: none).")
+  String badChannels;
 
   @Option(names = "--cmr", paramLabel = "median|average|none", description = "Common reference (default: median).")
   String cmr;
@@ -185,6 +190,9 @@ final class PreprocessCommand implements Callable<Integer> {
         filter.put("direction", filterDirection);
       }
       ops.add(OpSpec.of(filterOp, filter, filterFlag));
+    }
+    if (badChannels != null && !badChannels.equals("none")) {
+      ops.add(OpSpec.of("bad_channels", Map.of("action", badChannels), "--bad-channels"));
     }
     String reference = cmr == null ? "median" : cmr;
     if (!List.of("median", "average", "none").contains(reference)) {

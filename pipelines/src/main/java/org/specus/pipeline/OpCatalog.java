@@ -8,8 +8,10 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.specus.io.beam.Tiles;
+import org.specus.dsp.BadChannels;
 import org.specus.transforms.Bandpass;
 import org.specus.transforms.CommonReference;
+import org.specus.transforms.DetectBadChannels;
 import org.specus.transforms.Direction;
 import org.specus.transforms.Highpass;
 import org.specus.transforms.PhaseShift;
@@ -27,6 +29,9 @@ import org.specus.transforms.Whiten;
  *   <tr><td>bandpass</td><td>low_hz 300, high_hz 6000, order 5, direction forward-backward</td></tr>
  *   <tr><td>highpass</td><td>cutoff_hz 300, order 5, direction forward-backward</td></tr>
  *   <tr><td>phase_shift</td><td>margin_ms 40 (delays from the probe's ADC wiring)</td></tr>
+ *   <tr><td>bad_channels</td><td>action interpolate|exclude|detect, chunks 100, chunk_seconds 0.3,
+ *       seed 0, psd_hf_threshold 0.02, dead_threshold -0.5, noisy_threshold 1, outside_threshold -0.75,
+ *       neighbours 11, nyquist_fraction 0.8, welch_ms 10 (IBL's coherence + PSD method)</td></tr>
  *   <tr><td>common_reference</td><td>operator median|average, reference global|group|local,
  *       channels [] (global), inner_um 30, outer_um 55, min_neighbours 5 (local)</td></tr>
  *   <tr><td>whiten</td><td>mode global|local, radius_um 100 or nearest k (local), chunks 20,
@@ -36,7 +41,8 @@ import org.specus.transforms.Whiten;
 public final class OpCatalog {
   private OpCatalog() {}
 
-  public static final List<String> OPS = List.of("bandpass", "highpass", "phase_shift", "common_reference", "whiten");
+  public static final List<String> OPS =
+      List.of("bandpass", "highpass", "phase_shift", "bad_channels", "common_reference", "whiten");
 
   /** The full, checked parameters of {@code spec} ({@code op} first), defaults filled in. */
   public static Map<String, Object> effective(OpSpec spec) {
@@ -59,6 +65,22 @@ public final class OpCatalog {
       case "phase_shift" -> {
         allow(spec, "margin_ms");
         p.put("margin_ms", spec.number("margin_ms", PhaseShift.DEFAULT_MARGIN_MS));
+      }
+      case "bad_channels" -> {
+        allow(spec, "action", "chunks", "chunk_seconds", "seed", "psd_hf_threshold", "dead_threshold",
+            "noisy_threshold", "outside_threshold", "neighbours", "nyquist_fraction", "welch_ms");
+        BadChannels.Params d = BadChannels.Params.spikeInterface();
+        p.put("action", spec.choice("action", "interpolate", "interpolate", "exclude", "detect"));
+        p.put("chunks", spec.integer("chunks", DetectBadChannels.DEFAULT_CHUNKS));
+        p.put("chunk_seconds", spec.number("chunk_seconds", DetectBadChannels.DEFAULT_CHUNK_SECONDS));
+        p.put("seed", spec.longInteger("seed", 0));
+        p.put("psd_hf_threshold", spec.number("psd_hf_threshold", d.psdHfThreshold()));
+        p.put("dead_threshold", spec.number("dead_threshold", d.deadThreshold()));
+        p.put("noisy_threshold", spec.number("noisy_threshold", d.noisyThreshold()));
+        p.put("outside_threshold", spec.number("outside_threshold", d.outsideThreshold()));
+        p.put("neighbours", spec.integer("neighbours", d.neighbours()));
+        p.put("nyquist_fraction", spec.number("nyquist_fraction", d.nyquistFraction()));
+        p.put("welch_ms", spec.number("welch_ms", d.welchMs()));
       }
       case "common_reference" -> {
         String reference = spec.choice("reference", "global", "global", "group", "local");
@@ -129,6 +151,7 @@ public final class OpCatalog {
             .withDirection(Direction.parse(spec.text("direction", "forward-backward")));
         case "phase_shift" -> PhaseShift.fromProbe()
             .withMarginMs(spec.number("margin_ms", PhaseShift.DEFAULT_MARGIN_MS));
+        case "bad_channels" -> badChannels(spec);
         case "common_reference" -> {
           CommonReference r = spec.text("operator", "median").equals("average")
               ? CommonReference.average() : CommonReference.median();
@@ -167,6 +190,20 @@ public final class OpCatalog {
       }
       throw new IllegalArgumentException(spec.source() + ", " + spec.op() + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The bad-channel transform of an operation's parameters (also what {@code specus info --bad-channels} runs). */
+  public static DetectBadChannels badChannels(OpSpec spec) {
+    BadChannels.Params d = BadChannels.Params.spikeInterface();
+    return DetectBadChannels.ibl()
+        .withAction(DetectBadChannels.Action.parse(spec.text("action", "interpolate")))
+        .withSample(spec.integer("chunks", DetectBadChannels.DEFAULT_CHUNKS),
+            spec.number("chunk_seconds", DetectBadChannels.DEFAULT_CHUNK_SECONDS))
+        .withSeed(spec.longInteger("seed", 0))
+        .withParams(new BadChannels.Params(spec.number("psd_hf_threshold", d.psdHfThreshold()),
+            spec.number("dead_threshold", d.deadThreshold()), spec.number("noisy_threshold", d.noisyThreshold()),
+            spec.number("outside_threshold", d.outsideThreshold()), spec.integer("neighbours", d.neighbours()),
+            spec.number("nyquist_fraction", d.nyquistFraction()), spec.number("welch_ms", d.welchMs())));
   }
 
   private static String direction(OpSpec spec) {

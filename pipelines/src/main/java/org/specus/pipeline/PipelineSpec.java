@@ -69,6 +69,7 @@ public final class PipelineSpec {
             p.get("order"), direction);
         case "highpass" -> String.format("highpass %s Hz (order %s%s)", trim(p.get("cutoff_hz")), p.get("order"), direction);
         case "phase_shift" -> "phase shift";
+        case "bad_channels" -> "bad channels (" + p.get("action") + ")";
         case "common_reference" -> p.get("operator") + " reference"
             + (p.get("reference").equals("global") ? "" : " (" + p.get("reference") + ")");
         case "whiten" -> p.get("mode") + " whitening" + (Boolean.TRUE.equals(p.get("apply_mean")) ? " (mean removed)" : "");

@@ -71,7 +71,7 @@ class PipelineConfigTest {
 
   @Test
   void errorsNameTheFileTheLineAndTheSetting() {
-    assertEquals("p.yaml line 3: unknown operation 'hipass' (known: bandpass, highpass, phase_shift, common_reference, whiten)",
+    assertEquals("p.yaml line 3: unknown operation 'hipass' (known: bandpass, highpass, phase_shift, bad_channels, common_reference, whiten)",
         error("pipeline:\n  - op: bandpass\n  - op: hipass\n"));
     assertEquals("p.yaml line 4, highpass.cutof_hz: unknown parameter for highpass (known: cutoff_hz, order, direction)",
         error("pipeline:\n  - op: highpass\n    order: 3\n    cutof_hz: 300\n"));

@@ -74,6 +74,13 @@ class PipelineVariantsTest {
       args.put("locations", r.locations());
       args.put("groups", r.channelGroups());
       args.put("channel_ids", r.channelIds());
+      args.put("gains", r.gainToUv());
+    }
+    Path labels = out.resolve("properties/channel_labels");
+    if (labels.toFile().exists()) {
+      ZarrV3Reader reader = ZarrV3Reader.open(labels);
+      args.put("labels", reader.readDoubles());
+      args.put("label_ranges", reader.attributes().get("sample_ranges"));
     }
     Path traces = tmp.resolve(out.getFileName() + ".f32");
     Outputs.writeFloat32(traces, Outputs.traces(out));
@@ -164,6 +171,82 @@ class PipelineVariantsTest {
       JsonNode result = compareWithReference(input, run(input, yaml, "real-" + rec[1], 1.0), saved, rec[1], 0);
       assertTrue(result.get("traces_rms_rel_err").asDouble() < 1e-5, rec[0] + ": " + result);
     }
+  }
+
+  /**
+   * A recording with a dead channel (flat) and a noisy one (broadband noise): the whole pipeline
+   * with detection runs through Beam's statistics pass and side inputs, labels them as numpy does,
+   * and interpolates or excludes them as numpy's reference.
+   */
+  @Test
+  void badChannelsAreFoundInterpolatedOrExcludedAsNumpyDoes() throws Exception {
+    Path doctored = doctor(bin, "doctored", new int[] {10}, new int[] {30});
+    for (String action : new String[] {"interpolate", "exclude"}) {
+      String yaml = """
+          pipeline:
+            - highpass: {cutoff_hz: 300}
+            - bad_channels: {action: %s, chunks: 10}
+            - common_reference: {}
+            - whiten: {eps: 1.0}
+          """.formatted(action);
+      // An interpolated channel is a combination of others (and a zeroed one is zero), so the
+      // covariance is singular: with SpikeInterface's eps rule on count-scale data (1e-16) W
+      // would be 1e8 along those directions, and any two implementations disagree there.
+      Path out = run(doctored, yaml, "bad-" + action, 1.0);
+      ZarrV3Reader labels = ZarrV3Reader.open(out.resolve("properties/channel_labels"));
+      List<?> names = (List<?>) labels.attributes().get("labels");
+      assertEquals("dead", names.get(10));
+      assertEquals("noise", names.get(30));
+      JsonNode r = compareWithReference(doctored, out, CHANNELS + 1, "np1", 3000);
+      assertEquals(0, r.get("labels_differ").asInt(), r.toString());
+      assertTrue(r.get("w_rel_err").asDouble() < 1e-5, r.toString());
+      assertTrue(r.get("traces_rms_rel_err").asDouble() < 1e-5, r.toString());
+    }
+  }
+
+  /** The same labels as numpy on real NP1.0/NP2.0 signal (one chunk: the files are short). */
+  @Test
+  void realProbesBadChannelLabelsMatchNumpy() throws Exception {
+    Path root = TestRecordings.sharedData().resolve("spikeglx/recordings");
+    String yaml = """
+        pipeline:
+          - highpass: {cutoff_hz: 300}
+          - bad_channels: {action: detect}
+        """;
+    for (String[] rec : new String[][] {
+        {"Noise4Sam_g0/Noise4Sam_g0_imec0/Noise4Sam_g0_t0.imec0.ap.bin", "np1"},
+        {"NP2_with_sync/all_chan_g0_imec0/all_chan_g0_t0.imec0.ap.bin", "np2"}}) {
+      Path input = root.resolve(rec[0]);
+      int saved;
+      try (Recording r = Recordings.open(input)) {
+        saved = r.numChannels() + 1;
+      }
+      JsonNode result = compareWithReference(input, run(input, yaml, "labels-" + rec[1], 1.0), saved, rec[1], 0);
+      assertEquals(0, result.get("labels_differ").asInt(), rec[0] + ": " + result);
+      assertTrue(result.get("traces_rms_rel_err").asDouble() < 1e-5, rec[0] + ": " + result);
+    }
+  }
+
+  /** A copy of {@code bin} with channels {@code dead} flat and {@code noisy} drowned in broadband noise. */
+  static Path doctor(Path bin, String name, int[] dead, int[] noisy) throws Exception {
+    Path dir = java.nio.file.Files.createDirectories(tmp.resolve(name));
+    Path out = dir.resolve(name + "_g0_t0.imec0.ap.bin");
+    java.nio.file.Files.copy(bin.resolveSibling(bin.getFileName().toString().replace(".bin", ".meta")),
+        dir.resolve(name + "_g0_t0.imec0.ap.meta"));
+    byte[] bytes = java.nio.file.Files.readAllBytes(bin);
+    java.nio.ShortBuffer s = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asShortBuffer();
+    int saved = CHANNELS + 1;
+    java.util.Random random = new java.util.Random(5);
+    for (int t = 0; t < s.limit() / saved; t++) {
+      for (int c : dead) {
+        s.put(t * saved + c, (short) 0);
+      }
+      for (int c : noisy) {
+        s.put(t * saved + c, (short) Math.max(-32000, Math.min(32000, s.get(t * saved + c) + random.nextGaussian() * 400)));
+      }
+    }
+    java.nio.file.Files.write(out, bytes);
+    return out;
   }
 
   @Test

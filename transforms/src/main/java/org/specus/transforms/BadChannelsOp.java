@@ -124,6 +124,9 @@ final class BadChannelsOp implements TileOp {
     attributes.put("method", "coherence+psd (IBL)");
     attributes.put("action", action.label());
     attributes.put("sample_ranges", l.sampleRanges());
+    if (l.warning() != null) {
+      attributes.put("warning", l.warning());
+    }
     return List.of(new Artifact("properties/channel_labels", codes, new long[] {codes.length}, false, attributes));
   }
 }

@@ -32,6 +32,17 @@ public record ChannelLabels(int[] labels, List<long[]> sampleRanges) implements 
     return names;
   }
 
+  /**
+   * SpikeInterface's caution: with more than a third of the channels bad the method itself is
+   * unreliable (good channels get labelled dead); {@code null} otherwise.
+   */
+  public String warning() {
+    return badCount() > labels.length / 3.0
+        ? badCount() + " of " + labels.length + " channels labelled bad: with that many, the detection itself is"
+            + " unreliable (no shared signal to compare with?); check the recording before trusting the labels"
+        : null;
+  }
+
   /** {@code AP5 dead, AP12 noise, AP28 out, ...} or {@code none}. */
   public String describeBad(List<String> ids) {
     List<String> parts = new ArrayList<>();

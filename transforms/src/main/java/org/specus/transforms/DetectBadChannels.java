@@ -44,6 +44,11 @@ import org.specus.io.beam.Tiles;
  * zeroes bad channels and a following common reference leaves them out of every reference set
  * (whitening then keeps them at zero); {@code detect} only records the labels. In every case the
  * labels are stored in {@code properties/channel_labels} with their names.
+ *
+ * <p>Whitening afterwards: an interpolated channel is a linear combination of others and an
+ * excluded one is zero, so the covariance is singular and W along those directions is
+ * {@code 1/sqrt(eps)}. With SpikeInterface's eps rule on count-scale data (eps = 1e-16) that is
+ * 1e8, which amplifies rounding; give whitening an explicit eps (e.g. 1 count²) in such pipelines.
  */
 public final class DetectBadChannels extends PTransform<Tiles, Tiles> {
   public static final int DEFAULT_CHUNKS = 100;
