@@ -110,7 +110,8 @@ final class PreprocessCommand implements Callable<Integer> {
       description = "Beam runner (default: ${DEFAULT-VALUE}).")
   String runner;
 
-  @Option(names = "--dtype", paramLabel = "float32", description = "Output sample type (default: float32).")
+  @Option(names = "--dtype", paramLabel = "float32|int16",
+      description = "Output sample type (default: float32); int16 is rounded and saturated, and whitened data need --int-scale.")
   String dtype;
 
   @Option(names = "--parallelism", paramLabel = "N",

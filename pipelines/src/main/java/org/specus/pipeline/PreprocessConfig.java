@@ -40,8 +40,16 @@ public record PreprocessConfig(
     if (pipeline == null) {
       throw new IllegalArgumentException("the pipeline is missing");
     }
-    if (!dtype.equals("float32")) {
-      throw new IllegalArgumentException("--dtype " + dtype + " is not supported yet; use float32");
+    if (!dtype.equals("float32") && !dtype.equals("int16")) {
+      throw new IllegalArgumentException("dtype must be float32 or int16, got '" + dtype + "'");
+    }
+    if (dtype.equals("int16")) {
+      for (OpSpec op : pipeline.ops()) {
+        if (op.op().equals("whiten") && !op.params().containsKey("int_scale")) {
+          throw new IllegalArgumentException(op.source() + ": int16 output of whitened data needs an explicit"
+              + " whiten.int_scale (whitened samples have unit variance; e.g. 200 keeps them well inside int16)");
+        }
+      }
     }
     if (!(tileSeconds > 0) || !Double.isFinite(tileSeconds)) {
       throw new IllegalArgumentException("tile_seconds must be a positive number of seconds, got " + tileSeconds);

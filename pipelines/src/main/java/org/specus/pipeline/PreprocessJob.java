@@ -20,6 +20,7 @@ import org.specus.io.beam.RecordingSource;
 import org.specus.io.beam.Tiles;
 import org.specus.io.beam.ZarrSink;
 import org.specus.io.output.OutputStore;
+import org.specus.io.zarr.ZarrDataType;
 
 /**
  * Builds the preprocessing pipeline for one recording and runs it: reader, chain, Zarr sink.
@@ -64,6 +65,7 @@ public final class PreprocessJob {
         ZarrSink.to(output)
             .withInnerChunkSamples(config.innerChunkSamples())
             .withZstdLevel(config.zstdLevel())
+            .withDataType(ZarrDataType.fromZarrName(config.dtype()))
             .withProvenance(provenance(rec, tiles, version))
             .withResultKey(key));
     return new Plan(p, rec, tiles.numTiles(), key);

@@ -96,6 +96,16 @@ class PipelineConfigTest {
   }
 
   @Test
+  void int16OutputOfWhitenedDataNeedsAnExplicitScale() {
+    assertEquals("p.yaml line 2: int16 output of whitened data needs an explicit whiten.int_scale (whitened samples"
+            + " have unit variance; e.g. 200 keeps them well inside int16)",
+        error("pipeline:\n  - whiten: {}\ndtype: int16\n"));
+    assertEquals("int16", PipelineFile.fromYaml("pipeline:\n  - whiten: {int_scale: 200}\ndtype: int16\n", "p.yaml")
+        .dtype());
+    assertEquals("int16", PipelineFile.fromYaml("pipeline:\n  - highpass: {}\ndtype: int16\n", "p.yaml").dtype());
+  }
+
+  @Test
   void theBuilderKeepsTheOldSettersWorking() {
     PreprocessConfig c = PreprocessConfig.defaults().toBuilder().bandpass(5.0, 300.0).reference("average")
         .whiten("none").build();

@@ -125,6 +125,19 @@ class PipelineVariantsTest {
     assertTrue(r.get("traces_rms_rel_err").asDouble() < 1e-5, r.toString());
     assertEquals(200.0, ((Number) Outputs.whiteningAttributes(out).get("int_scale")).doubleValue());
 
+    // int16 output: the same samples, rounded half to even (numpy's round), saturated
+    PreprocessConfig int16 = PipelineFile.fromYaml(LOCAL + "dtype: int16\n", "int16.yaml");
+    Path outInt = tmp.resolve("local-int16.zarr");
+    PreprocessJob job = new PreprocessJob(bin, outInt, int16, 2);
+    assertEquals(PipelineResult.State.DONE, job.run(job.build()));
+    ZarrV3Reader ints = ZarrV3Reader.open(outInt.resolve("traces_seg0"));
+    assertEquals("int16", ints.dataTypeName());
+    short[] counts = ints.readShorts();
+    float[] floats = Outputs.traces(out);
+    for (int i = 0; i < floats.length; i++) {
+      assertEquals((short) Math.max(-32768, Math.min(32767, Math.rint(floats[i]))), counts[i], "sample " + i);
+    }
+
     float[] other = Outputs.traces(run(LOCAL, "local", 0.7));
     double d = Outputs.maxRelativeDifference(Outputs.traces(out), other);
     System.out.printf("local pipeline, tile 0.7 s vs 1 s: max |diff| / max |x| = %.3g%n", d);

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.specus.io.zarr.ShardWriter;
 import org.specus.io.zarr.ShardedArrayLayout;
+import org.specus.io.zarr.ZarrDataType;
 
 /** Reads one tile with its margins, runs the chain, and writes the tile as one shard. */
 final class WriteShardFn extends DoFn<Tile, TileReport> {
@@ -31,10 +32,23 @@ final class WriteShardFn extends DoFn<Tile, TileReport> {
     SignalBlock block = chain.execute(recording, tile.start(), tile.end(), new DoFnSideInputs(c));
     long bytes;
     try {
-      bytes = ShardWriter.writeShard(layout.tracesPath(), zarrLayout, tile.index(), block.data(), block.rows());
+      bytes = layout.dtype() == ZarrDataType.INT16
+          ? ShardWriter.writeShard(layout.tracesPath(), zarrLayout, tile.index(),
+              toInt16(block.data(), block.rows() * block.cols()), block.rows())
+          : ShardWriter.writeShard(layout.tracesPath(), zarrLayout, tile.index(), block.data(), block.rows());
     } catch (IOException e) {
       throw new UncheckedIOException(layout.tracesPath() + ": cannot write shard " + tile.index(), e);
     }
     c.output(new TileReport(tile.index(), block.rows(), bytes, System.nanoTime() - t0));
+  }
+
+  /** Rounded half to even (numpy's round) and saturated to the int16 range. */
+  static short[] toInt16(float[] data, int n) {
+    short[] out = new short[n];
+    for (int i = 0; i < n; i++) {
+      double v = Math.rint(data[i]);
+      out[i] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, v));
+    }
+    return out;
   }
 }
