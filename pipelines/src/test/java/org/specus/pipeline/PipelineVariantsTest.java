@@ -240,6 +240,24 @@ class PipelineVariantsTest {
     }
   }
 
+  /**
+   * A real 4-shank NP2.4 probe (96 channels per shank): per-shank median reference and Kilosort-style
+   * local whitening against numpy (the file is 100 samples long, so no filter).
+   */
+  @Test
+  void realFourShankProbeGroupReferenceAndNearestWhiteningMatchNumpy() throws Exception {
+    Path input = TestRecordings.sharedData().resolve(
+        "spikeglx/recordings/multi_probe_multi_dock_multi_shank_filename_without_info/probe_2/npx.imec.ap.bin");
+    String yaml = """
+        pipeline:
+          - common_reference: {reference: group}
+          - whiten: {mode: local, nearest: 16, apply_mean: true, eps: 1.0}
+        """;
+    JsonNode r = compareWithReference(input, run(input, yaml, "shanks", 1.0), 385, "np2", 0);
+    assertTrue(r.get("w_rel_err").asDouble() < 1e-5, r.toString());
+    assertTrue(r.get("traces_rms_rel_err").asDouble() < 1e-5, r.toString());
+  }
+
   /** A copy of {@code bin} with channels {@code dead} flat and {@code noisy} drowned in broadband noise. */
   static Path doctor(Path bin, String name, int[] dead, int[] noisy) throws Exception {
     Path dir = java.nio.file.Files.createDirectories(tmp.resolve(name));
