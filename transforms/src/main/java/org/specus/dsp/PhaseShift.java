@@ -78,14 +78,23 @@ public final class PhaseShift implements java.io.Serializable {
    * side of a span, the whole span is computed.
    */
   public void apply(float[] block, long first, int rows, int cols) {
+    apply(block, first, rows, cols, first, first + rows);
+  }
+
+  /**
+   * As {@link #apply(float[], long, int, int)}, computing only the frames that overlap
+   * {@code [needFrom, needTo)}: the rest of the block is NaN. Which frames exist does not depend
+   * on the block, so skipping some does not change the others.
+   */
+  public void apply(float[] block, long first, int rows, int cols, long needFrom, long needTo) {
     if (shifts.length != cols) {
       throw new IllegalArgumentException("phase shift has " + shifts.length + " channel shifts, the block has "
           + cols + " channels");
     }
     SosFilter.checkBlock(block, rows, cols, block);
     long end = first + rows;
-    long firstFrame = Math.floorDiv(first, core);
-    long lastFrame = Math.floorDiv(end - 1, core);
+    long firstFrame = Math.floorDiv(Math.max(first, needFrom), core);
+    long lastFrame = Math.floorDiv(Math.min(end, needTo) - 1, core);
     float[] out = new float[rows * cols];
     Arrays.fill(out, Float.NaN);
     double[][] rotation = rotations();

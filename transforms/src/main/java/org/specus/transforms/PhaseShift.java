@@ -79,7 +79,7 @@ public final class PhaseShift extends PTransform<Tiles, Tiles> {
     p.put("frame_samples", kernel.frameLength());
     p.put("frame_core_samples", kernel.frameCore());
     p.put("shifts", shifts != null ? "explicit" : "probe");
-    return input.then(new Op(kernel, p));
+    return input.then(new Op(kernel, rec.numSamples(), p));
   }
 
   @Override
@@ -90,10 +90,12 @@ public final class PhaseShift extends PTransform<Tiles, Tiles> {
 
   static final class Op implements TileOp {
     private final org.specus.dsp.PhaseShift kernel;
+    private final long recordingSamples;
     private final Map<String, Object> parameters;
 
-    Op(org.specus.dsp.PhaseShift kernel, Map<String, Object> parameters) {
+    Op(org.specus.dsp.PhaseShift kernel, long recordingSamples, Map<String, Object> parameters) {
       this.kernel = kernel;
+      this.recordingSamples = recordingSamples;
       this.parameters = parameters;
     }
 
@@ -109,7 +111,11 @@ public final class PhaseShift extends PTransform<Tiles, Tiles> {
 
     @Override
     public void apply(SignalBlock block, SideInputs sideInputs) {
-      kernel.apply(block.data(), block.firstSample(), block.rows(), block.cols());
+      // What the chain keeps of this op's output: the block less this op's margin on each side,
+      // except where the block was cut short by the recording's edges.
+      long from = block.firstSample() == 0 ? 0 : block.firstSample() + marginSamples();
+      long to = block.endSample() == recordingSamples ? recordingSamples : block.endSample() - marginSamples();
+      kernel.apply(block.data(), block.firstSample(), block.rows(), block.cols(), from, Math.max(from, to));
     }
 
     @Override
