@@ -10,6 +10,10 @@ public final class Fft {
   private final int[] reversed;
   private final double[] cos;
   private final double[] sin;
+  // Twiddles stage by stage, contiguous (stage of size s at offset s/2 - 1): the butterfly loop
+  // then reads them in order instead of with a stride.
+  private final double[] stageCos;
+  private final double[] stageSin;
 
   public Fft(int n) {
     if (n < 2 || Integer.bitCount(n) != 1) {
@@ -27,6 +31,16 @@ public final class Fft {
       double a = -2 * Math.PI * k / n;
       cos[k] = Math.cos(a);
       sin[k] = Math.sin(a);
+    }
+    stageCos = new double[n];
+    stageSin = new double[n];
+    for (int size = 2; size <= n; size <<= 1) {
+      int half = size >>> 1;
+      int step = n / size;
+      for (int k = 0; k < half; k++) {
+        stageCos[half - 1 + k] = cos[k * step];
+        stageSin[half - 1 + k] = sin[k * step];
+      }
     }
   }
 
@@ -59,11 +73,11 @@ public final class Fft {
     double sign = inverse ? -1 : 1;
     for (int size = 2; size <= n; size <<= 1) {
       int half = size >>> 1;
-      int step = n / size;
+      int base = half - 1;
       for (int start = 0; start < n; start += size) {
         for (int k = 0; k < half; k++) {
-          double wr = cos[k * step];
-          double wi = sign * sin[k * step];
+          double wr = stageCos[base + k];
+          double wi = sign * stageSin[base + k];
           int a = start + k;
           int b = a + half;
           double xr = re[b] * wr - im[b] * wi;
