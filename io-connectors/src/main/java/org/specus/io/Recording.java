@@ -86,4 +86,21 @@ public interface Recording extends Closeable {
   default double durationSeconds() {
     return numSamples() / samplingRate();
   }
+
+  /**
+   * Group (shank) of each processed channel, for per-group referencing; all 0 when the format does
+   * not say.
+   */
+  default int[] channelGroups() {
+    return new int[numChannels()];
+  }
+
+  /**
+   * Delay of each processed channel's sampling behind the sample clock, as a fraction of a sample
+   * (SpikeInterface's {@code inter_sample_shift}: Neuropixels ADCs sample channels one slot after
+   * another), or {@code null} when the format does not say.
+   */
+  default double[] sampleShifts() {
+    return null;
+  }
 }

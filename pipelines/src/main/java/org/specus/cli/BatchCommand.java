@@ -10,6 +10,7 @@ import org.specus.pipeline.Durations;
 import org.specus.pipeline.PreprocessConfig;
 import org.specus.pipeline.PreprocessJob;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "batch", mixinStandardHelpOptions = true, sortOptions = false,
@@ -40,25 +41,8 @@ final class BatchCommand implements Callable<Integer> {
           + " beside it as .txt.")
   Path report;
 
-  @Option(names = "--bandpass", paramLabel = "LOW,HIGH", defaultValue = "300,6000",
-      description = "Bandpass cutoffs in Hz, or 'none' (default: ${DEFAULT-VALUE}).")
-  String bandpass;
-
-  @Option(names = "--cmr", paramLabel = "median|average|none", defaultValue = "median",
-      description = "Common reference over all channels (default: ${DEFAULT-VALUE}).")
-  String cmr;
-
-  @Option(names = "--whiten", paramLabel = "global|none", defaultValue = "global",
-      description = "Whitening (default: ${DEFAULT-VALUE}).")
-  String whiten;
-
-  @Option(names = "--tile", paramLabel = "DURATION", defaultValue = "1s",
-      description = "Tile length; one tile is one shard of the output (default: ${DEFAULT-VALUE}).")
-  String tile;
-
-  @Option(names = "--inner-chunk", paramLabel = "SAMPLES", defaultValue = "3000",
-      description = "Samples per inner chunk inside a shard, at most (default: ${DEFAULT-VALUE}).")
-  int innerChunk;
+  @Mixin
+  ChainOptions chain = new ChainOptions();
 
   @Option(names = "--runner", paramLabel = "direct", defaultValue = "direct",
       description = "Beam runner for each recording (default: ${DEFAULT-VALUE}).")
@@ -74,23 +58,12 @@ final class BatchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PreprocessConfig config = chain();
+    PreprocessConfig config = chain.toConfig();
     JobFactory jobs = jobs();
     Duration every = Duration.ofMillis(Math.round(1000 * Durations.seconds(progressEvery, "--progress-every")));
     BatchRunner.Settings settings = new BatchRunner.Settings(root, out, config, includes, dryRun, report, runner,
         every, System.console() != null);
     return new BatchRunner(settings, jobs).run(System.out, System.err).exitCode();
-  }
-
-  /** The chain, from the same options as {@code preprocess}. */
-  private PreprocessConfig chain() {
-    PreprocessConfig.Builder config = PreprocessConfig.defaults().toBuilder()
-        .reference(cmr)
-        .whiten(whiten)
-        .tileSeconds(Durations.seconds(tile, "--tile"))
-        .innerChunkSamples(innerChunk);
-    PreprocessCommand.parseBandpass(config, bandpass);
-    return config.build();
   }
 
   /** One job per recording on the chosen runner: the one place that knows about runners. */

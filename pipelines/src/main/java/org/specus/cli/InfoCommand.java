@@ -1,13 +1,20 @@
 package org.specus.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.specus.io.Recording;
 import org.specus.io.Recordings;
+import org.specus.io.beam.RecordingInfo;
+import org.specus.transforms.ChannelLabels;
+import org.specus.transforms.DetectBadChannels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "info", mixinStandardHelpOptions = true,
@@ -22,6 +29,11 @@ final class InfoCommand implements Callable<Integer> {
   @Mixin
   InputOptions inputOptions = new InputOptions();
 
+  @Option(names = "--bad-channels",
+      description = "Also run bad-channel detection (IBL's coherence + PSD method, 100 x 0.3 s chunks, seed 0)"
+          + " and print each bad channel's label.")
+  boolean badChannels;
+
   @Override
   public Integer call() throws Exception {
     List<String> catalog = Recordings.catalog(input);
@@ -32,9 +44,19 @@ final class InfoCommand implements Callable<Integer> {
       return 0;
     }
     try (Recording r = Recordings.open(input, inputOptions.toReaderOptions())) {
-      int width = r.summary().keySet().stream().mapToInt(String::length).max().orElse(10);
+      int width = Math.max(r.summary().keySet().stream().mapToInt(String::length).max().orElse(10), 13);
       for (Map.Entry<String, String> e : r.summary().entrySet()) {
         System.out.printf("%-" + width + "s  %s%n", e.getKey(), e.getValue());
+      }
+      printSampleShifts(r, width);
+      if (badChannels) {
+        ChannelLabels labels = DetectBadChannels.ibl().withAction(DetectBadChannels.Action.DETECT)
+            .detectNow(RecordingInfo.of(r, inputOptions.toReaderOptions()));
+        System.out.printf("%-" + width + "s  %d of %d channels over %d chunks: %s%n", "bad channels",
+            labels.badCount(), r.numChannels(), labels.sampleRanges().size(), labels.describeBad(r.channelIds()));
+        if (labels.warning() != null) {
+          System.out.printf("%-" + width + "s  %s%n", "warning", labels.warning());
+        }
       }
       if (r.warnings().isEmpty()) {
         System.out.printf("%-" + width + "s  %s%n", "warnings", "none");
@@ -44,5 +66,29 @@ final class InfoCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * Each channel's ADC sampling delay, grouped by value (one line per ADC slot): what
+   * {@code phase_shift} will undo.
+   */
+  static void printSampleShifts(Recording r, int width) {
+    double[] shifts = r.sampleShifts();
+    if (shifts == null) {
+      System.out.printf("%-" + width + "s  %s%n", "sample shifts", "unknown (phase shift not available)");
+      return;
+    }
+    TreeMap<Double, List<String>> bySlot = new TreeMap<>();
+    for (int c = 0; c < shifts.length; c++) {
+      bySlot.computeIfAbsent(shifts[c], s -> new ArrayList<>()).add(r.channelIds().get(c));
+    }
+    System.out.printf("%-" + width + "s  %d ADC slots; each channel is delayed by its slot's fraction of a sample%n",
+        "sample shifts", bySlot.size());
+    for (Map.Entry<Double, List<String>> e : bySlot.entrySet()) {
+      List<String> ids = e.getValue();
+      String shown = String.join(" ", ids.subList(0, Math.min(8, ids.size()))) + (ids.size() > 8 ? " ..." : "");
+      System.out.printf(Locale.ROOT, "%-" + width + "s  %.4f samples (%5.2f µs)  %3d ch: %s%n", "",
+          e.getKey(), e.getKey() / r.samplingRate() * 1e6, ids.size(), shown);
+    }
   }
 }

@@ -56,7 +56,38 @@ final class PreprocessRun {
           outcome.tilesComputed());
     }
     out.printf("  peak memory  %s resident%n", peak < 0 ? "unknown" : megabytes(peak));
+    printBadChannels(output, out);
     return 0;
+  }
+
+  /** The bad-channel labels the run stored, if it detected any. */
+  static void printBadChannels(Path output, PrintStream out) {
+    Path labels = output.resolve("properties/channel_labels");
+    if (!Files.isDirectory(labels)) {
+      return;
+    }
+    try {
+      Object names = org.specus.io.zarr.ZarrV3Reader.readAttributes(labels).get("labels");
+      Object action = org.specus.io.zarr.ZarrV3Reader.readAttributes(labels).get("action");
+      java.util.List<String> ids = new java.util.ArrayList<>();
+      for (String id : org.specus.io.zarr.ZarrV3Reader.open(output.resolve("channel_ids")).readStrings()) {
+        ids.add(id);
+      }
+      java.util.List<String> bad = new java.util.ArrayList<>();
+      java.util.List<?> list = (java.util.List<?>) names;
+      for (int c = 0; c < list.size(); c++) {
+        if (!"good".equals(list.get(c))) {
+          bad.add(ids.get(c) + " " + list.get(c));
+        }
+      }
+      out.printf("  bad channels %s (%s)%n", bad.isEmpty() ? "none" : String.join(", ", bad), action);
+      Object warning = org.specus.io.zarr.ZarrV3Reader.readAttributes(labels).get("warning");
+      if (warning != null) {
+        out.printf("  warning      %s%n", warning);
+      }
+    } catch (IOException | RuntimeException e) {
+      out.printf("  bad channels unreadable: %s%n", e.getMessage());
+    }
   }
 
   private static String megabytes(long bytes) {

@@ -1,59 +1,67 @@
 package org.specus.pipeline;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.specus.io.sink.OutputFormat;
 import org.specus.io.sink.SampleEncoding;
 
 /**
- * Everything that determines a preprocessing result, with the defaults in one place. The map form
- * is stored in the output's provenance and hashed to tell whether an output is current.
+ * Everything that determines a preprocessing result, with the defaults in one place: the ordered
+ * operations ({@link PipelineSpec}) and how the output is cut and stored. The map form is stored
+ * in the output's provenance, hashed to tell whether an output is current, and read back by
+ * {@code specus preprocess --config OUT.zarr}.
  *
- * @param bandpassLowHz low cutoff, or {@code null} for no bandpass
- * @param bandpassHighHz high cutoff
- * @param bandpassOrder Butterworth order
- * @param reference {@code median}, {@code average} or {@code none}
- * @param whiten {@code global} or {@code none}
- * @param whitenChunks statistics chunks for the whitening covariance
- * @param whitenChunkSeconds length of each statistics chunk
- * @param seed seed of the statistics sample
+ * @param pipeline the operations, in order
  * @param tileSeconds tile (and shard) length
  * @param innerChunkSamples samples per inner chunk of a shard
  * @param zstdLevel zstd level inside shards
- * @param dtype output sample type: {@code float32}, or {@code int16} with {@code intScale}
+ * @param dtype output sample type: float32, or int16 rounded and saturated (whitened data need
+ *     {@code whiten.int_scale})
  * @param format output format: {@code zarr} (v3), {@code zarr-v2} or {@code binary}
- * @param intScale factor applied before rounding to int16 (0 when the output is float32)
  */
 public record PreprocessConfig(
-    Double bandpassLowHz,
-    Double bandpassHighHz,
-    int bandpassOrder,
-    String reference,
-    String whiten,
-    int whitenChunks,
-    double whitenChunkSeconds,
-    long seed,
+    PipelineSpec pipeline,
     double tileSeconds,
     int innerChunkSamples,
     int zstdLevel,
     String dtype,
-    String format,
-    double intScale) {
+    String format) {
 
+  /** SpikeInterface's defaults: bandpass 300-6000 Hz (order 5) > global median reference > global whitening. */
   public static PreprocessConfig defaults() {
-    return new PreprocessConfig(300.0, 6000.0, 5, "median", "global", 20, 0.5, 0, 1.0, 3000, 1, "float32", "zarr", 0);
+    return new PreprocessConfig(PipelineSpec.of(defaultOps()), 1.0, 3000, 1, "float32", "zarr");
+  }
+
+  static List<OpSpec> defaultOps() {
+    return List.of(
+        OpSpec.of("bandpass", Map.of(), "default"),
+        OpSpec.of("common_reference", Map.of(), "default"),
+        OpSpec.of("whiten", Map.of(), "default"));
   }
 
   public PreprocessConfig {
-    if (!reference.equals("median") && !reference.equals("average") && !reference.equals("none")) {
-      throw new IllegalArgumentException("--cmr must be median, average or none, got '" + reference + "'");
+    if (pipeline == null) {
+      throw new IllegalArgumentException("the pipeline is missing");
     }
-    if (!whiten.equals("global") && !whiten.equals("none")) {
-      throw new IllegalArgumentException("--whiten must be global or none, got '" + whiten + "'");
+    if (!dtype.equals("float32") && !dtype.equals("int16")) {
+      throw new IllegalArgumentException("dtype must be float32 or int16, got '" + dtype + "'");
     }
-    OutputFormat.parse(format).check(encoding(dtype, intScale));
-    if ((bandpassLowHz == null) != (bandpassHighHz == null)) {
-      throw new IllegalArgumentException("--bandpass needs both cutoffs, e.g. 300,6000");
+    if (dtype.equals("int16")) {
+      for (OpSpec op : pipeline.ops()) {
+        if (op.op().equals("whiten") && !op.params().containsKey("int_scale")) {
+          throw new IllegalArgumentException(op.source() + ": int16 output of whitened data needs an explicit"
+              + " whiten.int_scale (whitened samples have unit variance; e.g. 200 keeps them well inside int16)");
+        }
+      }
+    }
+    OutputFormat.parse(format);
+    if (!(tileSeconds > 0) || !Double.isFinite(tileSeconds)) {
+      throw new IllegalArgumentException("tile_seconds must be a positive number of seconds, got " + tileSeconds);
+    }
+    if (innerChunkSamples < 1) {
+      throw new IllegalArgumentException("inner_chunk_samples must be at least 1, got " + innerChunkSamples);
     }
   }
 
@@ -63,52 +71,67 @@ public record PreprocessConfig(
 
   /** Changes a few settings of a configuration and validates the result. */
   public static final class Builder {
-    private Double low;
-    private Double high;
-    private int order;
-    private String reference;
-    private String whiten;
-    private int whitenChunks;
-    private double whitenChunkSeconds;
-    private long seed;
+    private List<OpSpec> ops;
     private double tileSeconds;
     private int innerChunkSamples;
     private int zstdLevel;
     private String dtype;
     private String format;
-    private double intScale;
 
     private Builder(PreprocessConfig c) {
-      low = c.bandpassLowHz;
-      high = c.bandpassHighHz;
-      order = c.bandpassOrder;
-      reference = c.reference;
-      whiten = c.whiten;
-      whitenChunks = c.whitenChunks;
-      whitenChunkSeconds = c.whitenChunkSeconds;
-      seed = c.seed;
+      ops = new ArrayList<>(c.pipeline.ops());
       tileSeconds = c.tileSeconds;
       innerChunkSamples = c.innerChunkSamples;
       zstdLevel = c.zstdLevel;
       dtype = c.dtype;
       format = c.format;
-      intScale = c.intScale;
     }
 
-    /** Cutoffs in Hz, or {@code null, null} for no bandpass. */
+    /** Replaces the operations. */
+    public Builder pipeline(List<OpSpec> operations) {
+      ops = new ArrayList<>(operations);
+      return this;
+    }
+
+    /** Cutoffs in Hz of the bandpass (replacing any filter), or {@code null, null} for no bandpass. */
     public Builder bandpass(Double lowHz, Double highHz) {
-      low = lowHz;
-      high = highHz;
+      if ((lowHz == null) != (highHz == null)) {
+        throw new IllegalArgumentException("--bandpass needs both cutoffs, e.g. 300,6000");
+      }
+      int at = indexOf("bandpass");
+      ops.removeIf(o -> o.op().equals("bandpass"));
+      if (lowHz != null) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("low_hz", lowHz);
+        p.put("high_hz", highHz);
+        ops.add(Math.max(0, at), OpSpec.of("bandpass", p, "--bandpass"));
+      }
       return this;
     }
 
+    /** {@code median}, {@code average} (global) or {@code none}. */
     public Builder reference(String r) {
-      reference = r;
+      if (!r.equals("median") && !r.equals("average") && !r.equals("none")) {
+        throw new IllegalArgumentException("--cmr must be median, average or none, got '" + r + "'");
+      }
+      int at = indexOf("common_reference");
+      ops.removeIf(o -> o.op().equals("common_reference"));
+      if (!r.equals("none")) {
+        int w = indexOf("whiten");
+        ops.add(at >= 0 ? at : w >= 0 ? w : ops.size(), OpSpec.of("common_reference", Map.of("operator", r), "--cmr"));
+      }
       return this;
     }
 
+    /** {@code global} or {@code none}. */
     public Builder whiten(String w) {
-      whiten = w;
+      if (!w.equals("global") && !w.equals("none")) {
+        throw new IllegalArgumentException("--whiten must be global or none, got '" + w + "'");
+      }
+      ops.removeIf(o -> o.op().equals("whiten"));
+      if (w.equals("global")) {
+        ops.add(OpSpec.of("whiten", Map.of(), "--whiten"));
+      }
       return this;
     }
 
@@ -119,6 +142,11 @@ public record PreprocessConfig(
 
     public Builder innerChunkSamples(int n) {
       innerChunkSamples = n;
+      return this;
+    }
+
+    public Builder zstdLevel(int level) {
+      zstdLevel = level;
       return this;
     }
 
@@ -133,72 +161,45 @@ public record PreprocessConfig(
       return this;
     }
 
-    /** int16 output: stored value = round(sample x scale). */
-    public Builder intScale(double scale) {
-      intScale = scale;
-      return this;
+    private int indexOf(String op) {
+      for (int i = 0; i < ops.size(); i++) {
+        if (ops.get(i).op().equals(op)) {
+          return i;
+        }
+      }
+      return -1;
     }
 
     public PreprocessConfig build() {
-      return new PreprocessConfig(low, high, order, reference, whiten, whitenChunks, whitenChunkSeconds, seed,
-          tileSeconds, innerChunkSamples, zstdLevel, dtype, format, intScale);
+      return new PreprocessConfig(PipelineSpec.of(ops), tileSeconds, innerChunkSamples, zstdLevel, dtype, format);
     }
   }
 
   /** The configuration as stored in provenance (and hashed): stable key order. */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
-    if (bandpassLowHz != null) {
-      m.put("bandpass", Map.of("low_hz", bandpassLowHz, "high_hz", bandpassHighHz, "order", bandpassOrder));
-    } else {
-      m.put("bandpass", "none");
-    }
-    m.put("common_reference", reference);
-    m.put("whiten", whiten.equals("none") ? "none"
-        : Map.of("mode", whiten, "chunks", whitenChunks, "chunk_seconds", whitenChunkSeconds, "seed", seed));
+    m.put("pipeline", pipeline.toList());
     m.put("tile_seconds", tileSeconds);
     m.put("inner_chunk_samples", innerChunkSamples);
     m.put("zstd_level", zstdLevel);
     m.put("dtype", dtype);
-    // Only when not the defaults, so that the hash of an existing Zarr v3 float32 output stays the same.
     if (!format.equals("zarr")) {
-      m.put("format", format);
-    }
-    if (dtype.equals("int16")) {
-      m.put("int_scale", intScale);
+      m.put("format", format); // only when not the default, so that existing outputs keep their hash
     }
     return m;
   }
 
   /** How samples are stored. */
   public SampleEncoding sampleEncoding() {
-    return encoding(dtype, intScale);
+    return new SampleEncoding(dtype);
   }
 
   public OutputFormat outputFormat() {
     return OutputFormat.parse(format);
   }
 
-  private static SampleEncoding encoding(String dtype, double intScale) {
-    return dtype.equals("int16") ? new SampleEncoding(dtype, intScale) : new SampleEncoding(dtype, 1.0);
-  }
-
-  /** One line a person reads: {@code bandpass 300-6000 Hz > median reference > global whitening}. */
+  /** One line a person reads: {@code bandpass 300-6000 Hz (order 5) > median reference > global whitening}. */
   public String chainSummary() {
-    StringBuilder s = new StringBuilder();
-    if (bandpassLowHz != null) {
-      s.append(String.format("bandpass %s-%s Hz (order %d)", trim(bandpassLowHz), trim(bandpassHighHz), bandpassOrder));
-    }
-    if (!reference.equals("none")) {
-      s.append(s.length() > 0 ? " > " : "").append(reference).append(" reference");
-    }
-    if (!whiten.equals("none")) {
-      s.append(s.length() > 0 ? " > " : "").append(whiten).append(" whitening");
-    }
-    return s.length() == 0 ? "none (copy to float32)" : s.toString();
-  }
-
-  private static String trim(double v) {
-    return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    return pipeline.summary();
   }
 }

@@ -26,9 +26,6 @@ import org.specus.io.beam.Tiles;
 import org.specus.io.beam.ZarrSink;
 import org.specus.io.output.OutputStore;
 import org.specus.io.sink.OutputFormat;
-import org.specus.transforms.Bandpass;
-import org.specus.transforms.CommonReference;
-import org.specus.transforms.Whiten;
 
 /**
  * Builds the preprocessing pipeline for one recording and runs it: reader, chain, Zarr sink.
@@ -71,19 +68,9 @@ public final class PreprocessJob {
     direct.setEnforceEncodability(false);
     Pipeline p = Pipeline.create(options);
 
-    Tiles tiles = p.apply("Read " + input.getFileName(), RecordingSource.read(input).withTileSeconds(config.tileSeconds()).withReaderOptions(readerOptions));
-    if (config.bandpassLowHz() != null) {
-      tiles = tiles.apply("Bandpass", Bandpass.of(config.bandpassLowHz(), config.bandpassHighHz()).withOrder(config.bandpassOrder()));
-    }
-    switch (config.reference()) {
-      case "median" -> tiles = tiles.apply("Common median reference", CommonReference.median());
-      case "average" -> tiles = tiles.apply("Common average reference", CommonReference.average());
-      default -> { }
-    }
-    if (config.whiten().equals("global")) {
-      tiles = tiles.apply("Whiten",
-          Whiten.global().withSample(config.whitenChunks(), config.whitenChunkSeconds()).withSeed(config.seed()));
-    }
+    Tiles tiles = p.apply("Read " + input.getFileName(),
+        RecordingSource.read(input).withTileSeconds(config.tileSeconds()).withReaderOptions(readerOptions));
+    tiles = config.pipeline().apply(tiles);
     RecordingInfo rec = tiles.recording();
     String version = SoftwareVersion.get();
     OutputStore.ResultKey key = resultKey(config, rec.fingerprint());

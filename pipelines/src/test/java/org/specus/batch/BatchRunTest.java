@@ -146,7 +146,10 @@ class BatchRunTest {
           .get("provenance");
       @SuppressWarnings("unchecked")
       Map<String, Object> configuration = (Map<String, Object>) provenance.get("configuration");
-      assertEquals("average", configuration.get("common_reference"));
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> ops = (List<Map<String, Object>>) configuration.get("pipeline");
+      assertEquals("average", ops.stream().filter(o -> "common_reference".equals(o.get("op"))).findFirst()
+          .orElseThrow().get("operator"));
     }
 
     // One input changes (its metadata is edited): only that one is redone.

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -110,14 +111,23 @@ class OutputFormatsTest {
     assertEquals("<f4", binary.at("/kwargs/dtype").asText());
     assertEquals(CH, binary.at("/kwargs/num_channels").intValue());
 
-    double scale = 200;
+    // int16: whitening scaled by int_scale (as SpikeInterface), then every sample rounded half to
+    // even and saturated: the same as rounding the float32 output of the same scaled chain.
+    List<OpSpec> scaled = List.of(OpSpec.of("bandpass", Map.of(), "test"), OpSpec.of("common_reference", Map.of(), "test"),
+        OpSpec.of("whiten", Map.of("int_scale", 200.0), "test"));
+    Path f32s = run(bin, ReaderOptions.auto(), "f32s.bin.d",
+        PreprocessConfig.defaults().toBuilder().pipeline(scaled).format("binary").build());
     Path i16 = run(bin, ReaderOptions.auto(), "i16.bin.d",
-        PreprocessConfig.defaults().toBuilder().format("binary").dtype("int16").intScale(scale).build());
+        PreprocessConfig.defaults().toBuilder().pipeline(scaled).format("binary").dtype("int16").build());
+    ByteBuffer f = ByteBuffer.wrap(Files.readAllBytes(f32s.resolve("traces_cached_seg0.raw"))).order(ByteOrder.LITTLE_ENDIAN);
     ByteBuffer s = ByteBuffer.wrap(Files.readAllBytes(i16.resolve("traces_cached_seg0.raw"))).order(ByteOrder.LITTLE_ENDIAN);
+    int saturated = 0;
     for (int k = 0; k < v3.length; k++) {
-      double expected = Math.max(-32768, Math.min(32767, Math.rint(v3[k] * scale)));
+      double expected = Math.max(-32768, Math.min(32767, Math.rint(f.getFloat(4 * k))));
+      saturated += Math.abs(expected) == 32768 || expected == 32767 ? 1 : 0;
       assertEquals((short) expected, s.getShort(2 * k), "value " + k);
     }
+    assertTrue(saturated < v3.length / 100, "int_scale 200 should keep whitened data inside int16");
     assertTrue(Files.readString(i16.resolve("params.py")).contains("dtype = 'int16'"));
     // Kilosort's layout read back as a headerless binary: positions come from channel_positions.npy.
     try (Recording r = Recordings.open(i16.resolve("traces_cached_seg0.raw"),
@@ -128,13 +138,10 @@ class OutputFormatsTest {
   }
 
   @Test
-  void int16NeedsAScaleAndAFormatThatStoresIt() {
+  void int16OfWhitenedDataNeedsAScaleAndUnknownFormatsAreRefused() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> PreprocessConfig.defaults().toBuilder().format("binary").dtype("int16").build());
-    assertTrue(e.getMessage().startsWith("--dtype int16 needs an explicit positive --int-scale"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> PreprocessConfig.defaults().toBuilder().dtype("int16").intScale(10).build());
-    assertTrue(e.getMessage().contains("zarr (v3) is float32"), e.getMessage());
+    assertTrue(e.getMessage().contains("needs an explicit whiten.int_scale"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
         () -> PreprocessConfig.defaults().toBuilder().format("hdf5").build());
     assertEquals("--format must be one of [zarr, zarr-v2, binary], got 'hdf5'", e.getMessage());

@@ -40,7 +40,7 @@ class ZarritaOutputTest {
     assertEquals(30000.0, attrs.get("sampling_frequency").doubleValue());
     assertEquals(1, attrs.get("num_segments").intValue());
     assertEquals(bin.toString(), attrs.at("/provenance/input/path").asText());
-    assertEquals("median", attrs.at("/provenance/configuration/common_reference").asText());
+    assertEquals("median", attrs.at("/provenance/configuration/pipeline/1/operator").asText());
 
     JsonNode traces = z.at("/arrays/traces_seg0");
     assertEquals("[75000,24]", traces.get("shape").toString());

@@ -11,10 +11,11 @@ import org.specus.io.beam.RecordingInfo;
 import org.specus.io.beam.Tiles;
 
 /**
- * Butterworth bandpass, second-order sections, forward-backward (zero phase):
- * {@code tiles.apply(Bandpass.of(300, 6000))}. Defaults follow SpikeInterface's
- * {@code bandpass_filter} (order 5). The tile margin is the filter's settling time, so the output
- * does not depend on where tiles are cut.
+ * Butterworth bandpass, second-order sections: {@code tiles.apply(Bandpass.of(300, 6000))}.
+ * Defaults follow SpikeInterface's {@code bandpass_filter} (order 5, forward-backward, i.e. zero
+ * phase); {@link #withDirection} makes it causal or anti-causal. The tile margin is the filter's
+ * settling time, set by the slowest pole (the lowest cutoff), so the output does not depend on
+ * where tiles are cut.
  */
 public final class Bandpass extends PTransform<Tiles, Tiles> {
   public static final int DEFAULT_ORDER = 5;
@@ -24,11 +25,13 @@ public final class Bandpass extends PTransform<Tiles, Tiles> {
   private final double lowHz;
   private final double highHz;
   private final int order;
+  private final Direction direction;
 
-  private Bandpass(double lowHz, double highHz, int order) {
+  private Bandpass(double lowHz, double highHz, int order, Direction direction) {
     this.lowHz = lowHz;
     this.highHz = highHz;
     this.order = order;
+    this.direction = direction;
   }
 
   public static Bandpass of(double lowHz, double highHz) {
@@ -39,14 +42,18 @@ public final class Bandpass extends PTransform<Tiles, Tiles> {
       throw new IllegalArgumentException(
           "bandpass high cutoff (" + highHz + " Hz) must be above the low cutoff (" + lowHz + " Hz)");
     }
-    return new Bandpass(lowHz, highHz, DEFAULT_ORDER);
+    return new Bandpass(lowHz, highHz, DEFAULT_ORDER, Direction.FORWARD_BACKWARD);
   }
 
   public Bandpass withOrder(int order) {
-    if (order < 1 || order > 12) {
-      throw new IllegalArgumentException("bandpass order must be between 1 and 12, got " + order);
+    return new Bandpass(lowHz, highHz, Highpass.checkOrder("bandpass", order), direction);
+  }
+
+  public Bandpass withDirection(Direction direction) {
+    if (direction == null) {
+      throw new IllegalArgumentException("bandpass direction is missing");
     }
-    return new Bandpass(lowHz, highHz, order);
+    return new Bandpass(lowHz, highHz, order, direction);
   }
 
   @Override
@@ -65,14 +72,15 @@ public final class Bandpass extends PTransform<Tiles, Tiles> {
     parameters.put("high_hz", highHz);
     parameters.put("order", order);
     parameters.put("ftype", "butter");
-    parameters.put("direction", "forward-backward");
+    parameters.put("direction", direction.label());
     parameters.put("margin_samples", margin);
-    return input.then(new SosFilterOp("bandpass", sos, margin, parameters));
+    return input.then(new SosFilterOp("bandpass", sos, margin, direction, parameters));
   }
 
   @Override
   public void populateDisplayData(DisplayData.Builder builder) {
     super.populateDisplayData(builder);
-    builder.add(DisplayData.item("lowHz", lowHz)).add(DisplayData.item("highHz", highHz)).add(DisplayData.item("order", order));
+    builder.add(DisplayData.item("lowHz", lowHz)).add(DisplayData.item("highHz", highHz))
+        .add(DisplayData.item("order", order)).add(DisplayData.item("direction", direction.label()));
   }
 }

@@ -11,6 +11,7 @@ import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.values.KV;
 import org.specus.dsp.CovarianceAccumulator;
+import org.specus.dsp.LocalWhitening;
 import org.specus.dsp.Zca;
 
 /**
@@ -24,15 +25,18 @@ final class CovarianceCombineFn
   private final int channels;
   private final Double eps;
   private final ArrayList<long[]> sampleRanges;
+  private final int[][] neighbourhoods;
 
   /**
    * @param eps explicit regularisation, or {@code null} for SpikeInterface's rule
    * @param sampleRanges the statistics chunks, recorded with the matrix for provenance
+   * @param neighbourhoods per-channel neighbourhoods for local whitening, or {@code null} for global
    */
-  CovarianceCombineFn(int channels, Double eps, List<long[]> sampleRanges) {
+  CovarianceCombineFn(int channels, Double eps, List<long[]> sampleRanges, int[][] neighbourhoods) {
     this.channels = channels;
     this.eps = eps;
     this.sampleRanges = new ArrayList<>(sampleRanges);
+    this.neighbourhoods = neighbourhoods;
   }
 
   static final class Partials implements Serializable {
@@ -85,7 +89,9 @@ final class CovarianceCombineFn
       total.merge(e.getValue());
     }
     double usedEps = eps != null ? eps : total.spikeInterfaceEps();
-    double[] w = Zca.whiteningMatrix(total.covariance(), channels, usedEps);
+    double[] w = neighbourhoods == null
+        ? Zca.whiteningMatrix(total.covariance(), channels, usedEps)
+        : LocalWhitening.matrix(total.covariance(), channels, neighbourhoods, usedEps);
     float[] wf = new float[w.length];
     for (int i = 0; i < w.length; i++) {
       wf[i] = (float) w[i];

@@ -2,6 +2,7 @@ package org.specus.transforms;
 
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.specus.dsp.CovarianceAccumulator;
 import org.specus.io.beam.DoFnSideInputs;
 import org.specus.io.beam.OpChain;
@@ -9,22 +10,39 @@ import org.specus.io.beam.RecordingInfo;
 import org.specus.io.beam.SignalBlock;
 import org.specus.io.beam.Tile;
 
-/** Runs the chain up to the whitening on one statistics chunk and sums its {@code XᵀX}. */
+/**
+ * Runs the chain up to the whitening on one statistics chunk and sums its {@code XᵀX}; with a
+ * mean side input, of {@code (X − μ)ᵀ(X − μ)} (the subtraction in float32, as the data).
+ */
 final class PartialCovarianceFn extends DoFn<Tile, KV<Long, CovarianceAccumulator>> {
   private final RecordingInfo recording;
   private final OpChain chain;
+  private final PCollectionView<float[]> mean;
 
-  PartialCovarianceFn(RecordingInfo recording, OpChain chain) {
+  PartialCovarianceFn(RecordingInfo recording, OpChain chain, PCollectionView<float[]> mean) {
     this.recording = recording;
     this.chain = chain;
+    this.mean = mean;
   }
 
   @ProcessElement
   public void process(ProcessContext c) {
     Tile chunk = c.element();
     SignalBlock block = chain.execute(recording, chunk.start(), chunk.end(), new DoFnSideInputs(c));
+    if (mean != null) {
+      subtract(block.data(), block.rows(), block.cols(), c.sideInput(mean));
+    }
     CovarianceAccumulator acc = new CovarianceAccumulator(block.cols());
     acc.add(block.data(), block.rows(), block.cols());
     c.output(KV.of(chunk.index(), acc));
+  }
+
+  static void subtract(float[] data, int rows, int cols, float[] mu) {
+    for (int t = 0; t < rows; t++) {
+      int off = t * cols;
+      for (int ch = 0; ch < cols; ch++) {
+        data[off + ch] -= mu[ch];
+      }
+    }
   }
 }

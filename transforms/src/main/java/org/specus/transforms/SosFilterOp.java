@@ -7,17 +7,28 @@ import org.specus.io.beam.SideInputs;
 import org.specus.io.beam.SignalBlock;
 import org.specus.io.beam.TileOp;
 
-/** Zero-phase (forward-backward) IIR filtering of every channel, with a margin from the filter's settling time. */
+/**
+ * IIR filtering of every channel in one {@link Direction}, with a margin from the filter's
+ * settling time.
+ *
+ * <p>Why the margin is on both sides even for one-way filters: a forward filter's state comes from
+ * the left, so the left margin is what makes a tile exact; the right margin costs a little reading
+ * but keeps {@link TileOp} margins symmetric (the chain sums them). At the recording's first sample
+ * (forward) or last sample (backward) there is no margin and the filter starts from a zero state,
+ * exactly as {@code sosfilt} on the whole recording does.
+ */
 final class SosFilterOp implements TileOp {
   private final String name;
   private final Sos sos;
   private final int margin;
+  private final Direction direction;
   private final Map<String, Object> parameters;
 
-  SosFilterOp(String name, Sos sos, int margin, Map<String, Object> parameters) {
+  SosFilterOp(String name, Sos sos, int margin, Direction direction, Map<String, Object> parameters) {
     this.name = name;
     this.sos = sos;
     this.margin = margin;
+    this.direction = direction;
     this.parameters = parameters;
   }
 
@@ -33,7 +44,11 @@ final class SosFilterOp implements TileOp {
 
   @Override
   public void apply(SignalBlock block, SideInputs sideInputs) {
-    SosFilter.filtfilt(sos, block.data(), block.rows(), block.cols());
+    switch (direction) {
+      case FORWARD -> SosFilter.forward(sos, block.data(), block.rows(), block.cols(), block.data());
+      case BACKWARD -> SosFilter.backward(sos, block.data(), block.rows(), block.cols(), block.data());
+      case FORWARD_BACKWARD -> SosFilter.filtfilt(sos, block.data(), block.rows(), block.cols());
+    }
   }
 
   @Override

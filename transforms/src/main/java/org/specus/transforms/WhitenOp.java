@@ -1,5 +1,6 @@
 package org.specus.transforms;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,13 +11,21 @@ import org.specus.io.beam.SideInputs;
 import org.specus.io.beam.SignalBlock;
 import org.specus.io.beam.TileOp;
 
-/** Applies the whitening matrix that arrives as a side input, and records it in the output. */
+/**
+ * Applies the whitening matrix that arrives as a side input, {@code y = scale · W (x − μ)} (μ only
+ * with mean removal, scale only for integer output), and records W (and μ) in the output.
+ */
 final class WhitenOp implements TileOp {
   private final PCollectionView<WhiteningMatrix> matrix;
+  private final PCollectionView<float[]> mean;
+  private final Double scale;
   private final Map<String, Object> parameters;
 
-  WhitenOp(PCollectionView<WhiteningMatrix> matrix, Map<String, Object> parameters) {
+  WhitenOp(PCollectionView<WhiteningMatrix> matrix, PCollectionView<float[]> mean, Double scale,
+      Map<String, Object> parameters) {
     this.matrix = matrix;
+    this.mean = mean;
+    this.scale = scale;
     this.parameters = parameters;
   }
 
@@ -33,8 +42,17 @@ final class WhitenOp implements TileOp {
   @Override
   public void apply(SignalBlock block, SideInputs sideInputs) {
     WhiteningMatrix w = sideInputs.get(matrix);
+    if (mean != null) {
+      PartialCovarianceFn.subtract(block.data(), block.rows(), block.cols(), sideInputs.get(mean));
+    }
     float[] out = new float[block.rows() * block.cols()];
     Whitening.apply(block.data(), block.rows(), block.cols(), w.w(), out);
+    if (scale != null) {
+      float s = scale.floatValue();
+      for (int i = 0; i < block.rows() * block.cols(); i++) {
+        out[i] *= s;
+      }
+    }
     block.replace(out);
   }
 
@@ -45,7 +63,7 @@ final class WhitenOp implements TileOp {
 
   @Override
   public List<PCollectionView<?>> sideInputs() {
-    return List.of(matrix);
+    return mean == null ? List.of(matrix) : List.of(matrix, mean);
   }
 
   @Override
@@ -56,10 +74,26 @@ final class WhitenOp implements TileOp {
       values[i] = w.w()[i];
     }
     Map<String, Object> attributes = new LinkedHashMap<>();
-    attributes.put("convention", "y = W x for each sample x (channels)");
+    attributes.put("convention", mean == null ? "y = W x for each sample x (channels)"
+        : "y = W (x - whitening_mean) for each sample x (channels)");
+    attributes.put("mode", parameters.get("mode"));
     attributes.put("eps", w.eps());
     attributes.put("samples", w.samples());
     attributes.put("sample_ranges", w.sampleRanges());
-    return List.of(new Artifact("whitening_matrix", values, new long[] {w.channels(), w.channels()}, true, attributes));
+    if (scale != null) {
+      attributes.put("int_scale", scale);
+    }
+    List<Artifact> artifacts = new ArrayList<>();
+    artifacts.add(new Artifact("whitening_matrix", values, new long[] {w.channels(), w.channels()}, true, attributes));
+    if (mean != null) {
+      float[] mu = sideInputs.get(mean);
+      double[] m = new double[mu.length];
+      for (int i = 0; i < m.length; i++) {
+        m[i] = mu[i];
+      }
+      artifacts.add(new Artifact("whitening_mean", m, new long[] {m.length}, true,
+          Map.of("convention", "subtracted from each sample before W")));
+    }
+    return artifacts;
   }
 }

@@ -9,6 +9,10 @@ import org.specus.io.Recording;
  * What the pipeline needs to know about a recording at construction time, captured once when the
  * pipeline is built so that transforms can validate their parameters (e.g. a cutoff against
  * Nyquist) before anything runs.
+ *
+ * @param channelGroups group (shank) of each channel, all 0 when the format does not say
+ * @param sampleShifts ADC sampling delay of each channel in samples, or {@code null} when unknown
+ * @param readerOptions how the recording was opened, so that workers open it the same way
  */
 public record RecordingInfo(
     String path,
@@ -20,14 +24,16 @@ public record RecordingInfo(
     double[] gainToUv,
     double[][] locations,
     String fingerprint,
+    int[] channelGroups,
+    double[] sampleShifts,
     ReaderOptions readerOptions)
     implements Serializable {
 
-  /** A recording opened with its path alone (reader detected from the path). */
+  /** A recording opened with its path alone (reader detected from the path), without probe wiring. */
   public RecordingInfo(String path, String format, double samplingRate, long numSamples, int numChannels,
       List<String> channelIds, double[] gainToUv, double[][] locations, String fingerprint) {
     this(path, format, samplingRate, numSamples, numChannels, channelIds, gainToUv, locations, fingerprint,
-        ReaderOptions.auto());
+        new int[numChannels], null, ReaderOptions.auto());
   }
 
   public static RecordingInfo of(Recording r) {
@@ -46,6 +52,8 @@ public record RecordingInfo(
         r.gainToUv().clone(),
         r.locations(),
         r.fingerprint(),
+        r.channelGroups().clone(),
+        r.sampleShifts() == null ? null : r.sampleShifts().clone(),
         options);
   }
 

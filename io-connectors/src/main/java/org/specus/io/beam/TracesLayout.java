@@ -6,7 +6,8 @@ import org.specus.io.zarr.ShardedArrayLayout;
 import org.specus.io.zarr.ZarrDataType;
 
 /** Where and how {@code traces_seg0} is stored; built at construction, shared by the sink's DoFns. */
-record TracesLayout(String root, long samples, int channels, int tileSamples, int innerChunkSamples, int zstdLevel)
+record TracesLayout(String root, long samples, int channels, int tileSamples, int innerChunkSamples, int zstdLevel,
+    ZarrDataType dtype)
     implements Serializable {
 
   static final String TRACES = "traces_seg0";
@@ -20,6 +21,6 @@ record TracesLayout(String root, long samples, int channels, int tileSamples, in
   }
 
   ShardedArrayLayout zarrLayout() {
-    return ShardedArrayLayout.of(samples, channels, tileSamples, innerChunkSamples, ZarrDataType.FLOAT32, zstdLevel);
+    return ShardedArrayLayout.of(samples, channels, tileSamples, innerChunkSamples, dtype, zstdLevel);
   }
 }

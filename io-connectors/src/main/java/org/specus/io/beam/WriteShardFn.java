@@ -3,9 +3,11 @@ package org.specus.io.beam;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.specus.io.sink.SampleEncoding;
 import org.specus.io.zarr.ShardCheck;
 import org.specus.io.zarr.ShardWriter;
 import org.specus.io.zarr.ShardedArrayLayout;
+import org.specus.io.zarr.ZarrDataType;
 
 /**
  * Reads one tile with its margins, runs the chain, and writes the tile as one shard; or, when the
@@ -45,10 +47,21 @@ final class WriteShardFn extends DoFn<Tile, TileReport> {
     SignalBlock block = chain.execute(recording, tile.start(), tile.end(), new DoFnSideInputs(c));
     long bytes;
     try {
-      bytes = ShardWriter.writeShard(layout.tracesPath(), zarrLayout, tile.index(), block.data(), block.rows());
+      bytes = layout.dtype() == ZarrDataType.INT16
+          ? ShardWriter.writeShard(layout.tracesPath(), zarrLayout, tile.index(),
+              toInt16(block.data(), block.rows() * block.cols()), block.rows())
+          : ShardWriter.writeShard(layout.tracesPath(), zarrLayout, tile.index(), block.data(), block.rows());
     } catch (IOException e) {
       throw new UncheckedIOException(layout.tracesPath() + ": cannot write shard " + tile.index(), e);
     }
     c.output(new TileReport(tile.index(), block.rows(), bytes, System.nanoTime() - t0, false));
+  }
+
+  static short[] toInt16(float[] data, int n) {
+    short[] out = new short[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = SampleEncoding.toInt16(data[i]);
+    }
+    return out;
   }
 }

@@ -11,6 +11,7 @@ import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollection;
 import org.specus.io.output.OutputStore;
+import org.specus.io.zarr.ZarrDataType;
 
 /**
  * Runs a {@link Tiles} chain and writes the result as a Zarr v3 group:
@@ -42,6 +43,7 @@ public final class ZarrSink extends PTransform<Tiles, PCollection<SinkSummary>> 
   private final int zstdLevel;
   private final Map<String, Object> provenance;
   private final OutputStore.ResultKey resultKey;
+  private ZarrDataType dtype = ZarrDataType.FLOAT32;
 
   private ZarrSink(String out, int innerChunkSamples, int zstdLevel, Map<String, Object> provenance,
       OutputStore.ResultKey resultKey) {
@@ -50,6 +52,20 @@ public final class ZarrSink extends PTransform<Tiles, PCollection<SinkSummary>> 
     this.zstdLevel = zstdLevel;
     this.provenance = provenance;
     this.resultKey = resultKey;
+  }
+
+  /**
+   * Sample type of {@code traces_seg0}: float32 (default) or int16, rounded half to even (as
+   * numpy's {@code round}) and saturated at ±32767/−32768; the chain must already have scaled the
+   * signal to counts (e.g. whitening's int scale).
+   */
+  public ZarrSink withDataType(ZarrDataType type) {
+    if (type != ZarrDataType.FLOAT32 && type != ZarrDataType.INT16) {
+      throw new IllegalArgumentException("output sample type must be float32 or int16, got " + type);
+    }
+    ZarrSink s = new ZarrSink(out, innerChunkSamples, zstdLevel, provenance, resultKey);
+    s.dtype = type;
+    return s;
   }
 
   public static ZarrSink to(Path out) {
@@ -67,24 +83,32 @@ public final class ZarrSink extends PTransform<Tiles, PCollection<SinkSummary>> 
     if (samples < 1) {
       throw new IllegalArgumentException("inner chunk must hold at least one sample, got " + samples);
     }
-    return new ZarrSink(out, samples, zstdLevel, provenance, resultKey);
+    ZarrSink s = new ZarrSink(out, samples, zstdLevel, provenance, resultKey);
+    s.dtype = dtype;
+    return s;
   }
 
   public ZarrSink withZstdLevel(int level) {
     if (level < -7 || level > 22) {
       throw new IllegalArgumentException("zstd level must be between -7 and 22, got " + level);
     }
-    return new ZarrSink(out, innerChunkSamples, level, provenance, resultKey);
+    ZarrSink s = new ZarrSink(out, innerChunkSamples, level, provenance, resultKey);
+    s.dtype = dtype;
+    return s;
   }
 
   /** Stored as the root attribute {@code provenance}. */
   public ZarrSink withProvenance(Map<String, Object> provenance) {
-    return new ZarrSink(out, innerChunkSamples, zstdLevel, new LinkedHashMap<>(provenance), resultKey);
+    ZarrSink s = new ZarrSink(out, innerChunkSamples, zstdLevel, new LinkedHashMap<>(provenance), resultKey);
+    s.dtype = dtype;
+    return s;
   }
 
   /** Identifies the run in the completion marker, so a rerun can tell whether the output is current. */
   public ZarrSink withResultKey(OutputStore.ResultKey key) {
-    return new ZarrSink(out, innerChunkSamples, zstdLevel, provenance, key);
+    ZarrSink s = new ZarrSink(out, innerChunkSamples, zstdLevel, provenance, key);
+    s.dtype = dtype;
+    return s;
   }
 
   @Override
@@ -94,7 +118,7 @@ public final class ZarrSink extends PTransform<Tiles, PCollection<SinkSummary>> 
     }
     int inner = innerChunkFor(input.tileSamples(), innerChunkSamples);
     TracesLayout layout = new TracesLayout(out, input.recording().numSamples(),
-        input.recording().numChannels(), Math.toIntExact(input.tileSamples()), inner, zstdLevel);
+        input.recording().numChannels(), Math.toIntExact(input.tileSamples()), inner, zstdLevel, dtype);
     OpChain chain = input.chain();
     List<org.apache.beam.sdk.values.PCollectionView<?>> views = chain.sideInputs();
     PCollection<TileReport> reports =

@@ -70,10 +70,7 @@ public final class BinaryWriter implements TileWriter {
     if (Files.size(traces) != expected) {
       throw new IOException(traces + ": holds " + Files.size(traces) + " bytes after every tile, expected " + expected);
     }
-    double[] gain = rec.gainToUv().clone();
-    for (int i = 0; i < gain.length; i++) {
-      gain[i] *= encoding.storedToInput();
-    }
+    double[] gain = rec.gainToUv();
     Map<String, Object> kwargs = new LinkedHashMap<>();
     kwargs.put("file_paths", List.of(TRACES));
     kwargs.put("sampling_frequency", rec.samplingRate());
@@ -121,9 +118,6 @@ public final class BinaryWriter implements TileWriter {
     Files.writeString(r.resolve("params.py"), params);
     Map<String, Object> specus = new LinkedHashMap<>();
     specus.put("dtype", encoding.dtype());
-    if (encoding.isInt16()) {
-      specus.put("int_scale", encoding.intScale());
-    }
     specus.put("provenance", provenance);
     write(r.resolve("specus_provenance.json"), specus);
   }

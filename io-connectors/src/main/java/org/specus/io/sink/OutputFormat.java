@@ -11,12 +11,13 @@ import org.specus.io.beam.SinkSummary;
 import org.specus.io.beam.Tiles;
 import org.specus.io.beam.ZarrSink;
 import org.specus.io.output.OutputStore;
+import org.specus.io.zarr.ZarrDataType;
 
 /**
  * The output formats ({@code --format}) and the sink each one uses:
  *
  * <ul>
- *   <li>{@code zarr}: Zarr v3, one shard per tile ({@link ZarrSink}), float32;
+ *   <li>{@code zarr}: Zarr v3, one shard per tile ({@link ZarrSink});
  *   <li>{@code zarr-v2}: the Zarr v2 layout released SpikeInterface opens ({@link ZarrV2Writer});
  *   <li>{@code binary}: a flat int16/float32 binary for Kilosort in a SpikeInterface binary folder
  *       ({@link BinaryWriter}).
@@ -48,22 +49,15 @@ public enum OutputFormat {
         + Arrays.stream(values()).map(OutputFormat::label).toList() + ", got '" + text + "'");
   }
 
-  /** Checks that this format can store {@code encoding}, before anything runs. */
-  public void check(SampleEncoding encoding) {
-    if (this == ZARR && encoding.isInt16()) {
-      throw new IllegalArgumentException("--dtype int16 is written with --format binary or zarr-v2; zarr (v3) is float32");
-    }
-  }
-
   /** Everything a sink needs from the configuration. */
   public record Spec(Path out, int innerChunkSamples, int zstdLevel, SampleEncoding encoding,
       Map<String, Object> provenance, OutputStore.ResultKey key) {}
 
   /** The sink that writes this format. */
   public PTransform<Tiles, PCollection<SinkSummary>> sink(Spec spec) {
-    check(spec.encoding());
     return switch (this) {
       case ZARR -> ZarrSink.to(spec.out())
+          .withDataType(ZarrDataType.fromZarrName(spec.encoding().dtype()))
           .withInnerChunkSamples(spec.innerChunkSamples())
           .withZstdLevel(spec.zstdLevel())
           .withProvenance(spec.provenance())

@@ -5,24 +5,22 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * How processed float samples are stored: float32 as they are, or int16 as
- * {@code round(value × intScale)} clipped to the int16 range (an explicit scale, never guessed, as
- * SpikeInterface's {@code int_scale}). The stored gain to µV is the input's divided by the scale.
+ * How processed float samples are stored: float32 as they are, or int16 rounded half to even (as
+ * numpy's {@code round}) and saturated to the int16 range. Scaling to a useful int16 range is the
+ * chain's business, not the writer's: unwhitened data are still input counts, and whitened data
+ * are scaled by {@code whiten.int_scale} (SpikeInterface's {@code int_scale}), so one scale lives
+ * in one place.
  */
-public record SampleEncoding(String dtype, double intScale) implements Serializable {
+public record SampleEncoding(String dtype) implements Serializable {
 
   public SampleEncoding {
     if (!dtype.equals("float32") && !dtype.equals("int16")) {
       throw new IllegalArgumentException("--dtype must be float32 or int16, got '" + dtype + "'");
     }
-    if (dtype.equals("int16") && !(intScale > 0 && Double.isFinite(intScale))) {
-      throw new IllegalArgumentException("--dtype int16 needs an explicit positive --int-scale (stored value ="
-          + " round(sample x scale)), got " + intScale);
-    }
   }
 
   public static SampleEncoding float32() {
-    return new SampleEncoding("float32", 1.0);
+    return new SampleEncoding("float32");
   }
 
   public boolean isInt16() {
@@ -38,9 +36,10 @@ public record SampleEncoding(String dtype, double intScale) implements Serializa
     return isInt16() ? "<i2" : "<f4";
   }
 
-  /** Factor from a stored value to the input's values (1 for float32). */
-  public double storedToInput() {
-    return isInt16() ? 1.0 / intScale : 1.0;
+  /** One sample as int16: rounded half to even, saturated. */
+  public static short toInt16(float value) {
+    double v = Math.rint(value);
+    return (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, v));
   }
 
   /**
@@ -51,8 +50,7 @@ public record SampleEncoding(String dtype, double intScale) implements Serializa
     ByteBuffer b = ByteBuffer.allocate(capacity * bytesPerSample()).order(ByteOrder.LITTLE_ENDIAN);
     if (isInt16()) {
       for (int i = 0; i < count; i++) {
-        double v = Math.rint(values[i] * intScale);
-        b.putShort((short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, v)));
+        b.putShort(toInt16(values[i]));
       }
     } else {
       b.asFloatBuffer().put(values, 0, count);

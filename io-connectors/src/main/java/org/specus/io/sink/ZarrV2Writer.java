@@ -64,10 +64,7 @@ public final class ZarrV2Writer implements TileWriter {
         encoding.numpyDtype(), ZarrV2.zstd(zstdLevel), encoding.isInt16() ? 0 : 0.0, Map.of());
     ZarrV2.writeStringArray(r.resolve("channel_ids"), rec.channelIds(), Map.of());
     ZarrV2.writeGroup(r.resolve("properties"), Map.of());
-    double[] gain = rec.gainToUv().clone();
-    for (int i = 0; i < gain.length; i++) {
-      gain[i] *= encoding.storedToInput();
-    }
+    double[] gain = rec.gainToUv();
     ZarrV2.writeDoubleArray(r.resolve("properties/gain_to_uV"), gain, new long[] {channels}, Map.of());
     ZarrV2.writeDoubleArray(r.resolve("properties/offset_to_uV"), new double[channels], new long[] {channels}, Map.of());
     if (rec.locations() != null) {
@@ -86,9 +83,6 @@ public final class ZarrV2Writer implements TileWriter {
       Map<String, Object> probe = ProbeDescription.probeGroup(rec.channelIds(), rec.locations());
       attrs.put("probe", probe);
       attrs.put("probegroup", probe);
-    }
-    if (encoding.isInt16()) {
-      attrs.put("int_scale", encoding.intScale());
     }
     attrs.put("specus_provenance", provenance);
     ZarrV2.writeGroup(r, attrs);

@@ -174,6 +174,22 @@ public final class SpikeGlxRecording implements Recording {
     return warnings;
   }
 
+  /** Shank of each channel, from the channel map (see {@link ProbeWiring#shanks}). */
+  @Override
+  public int[] channelGroups() {
+    return ProbeWiring.shanks(channels.meta(), numChannels());
+  }
+
+  /** ADC sampling delay of each channel, from the probe type (see {@link ProbeWiring}). */
+  @Override
+  public double[] sampleShifts() {
+    if (channels.probe() == null) {
+      return null;
+    }
+    return ProbeWiring.sampleShifts(channels.probe(), channels.stream(),
+        ProbeWiring.acquisitionIndex(channels.channelIds()));
+  }
+
   /** {@code sha256(meta bytes):binSize}. */
   @Override
   public String fingerprint() {
