@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.specus.pipeline.Durations;
 import org.specus.pipeline.PreprocessConfig;
+import org.specus.pipeline.RunnerSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -40,23 +41,26 @@ final class PreprocessCommand implements Callable<Integer> {
       description = "Samples per inner chunk inside a shard, at most; lowered to divide the tile (default: ${DEFAULT-VALUE}).")
   int innerChunk;
 
-  @Option(names = "--runner", paramLabel = "direct", defaultValue = "direct",
-      description = "Beam runner (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--runner", paramLabel = "direct|flink", defaultValue = "direct",
+      description = "Beam runner: direct (in this process), or flink (a cluster with --flink-master, else an embedded"
+          + " Flink MiniCluster) (default: ${DEFAULT-VALUE}).")
   String runner;
+
+  @Option(names = "--flink-master", paramLabel = "HOST:PORT",
+      description = "REST address of a Flink 1.19 session cluster's JobManager (with --runner flink);"
+          + " see runners-config/flink/.")
+  String flinkMaster;
 
   @Option(names = "--dtype", paramLabel = "float32", defaultValue = "float32",
       description = "Output sample type (default: ${DEFAULT-VALUE}).")
   String dtype;
 
   @Option(names = "--parallelism", paramLabel = "N",
-      description = "Tiles processed at once (default: the number of cores).")
+      description = "Tiles processed at once (default: the number of cores; on a Flink cluster, its parallelism.default).")
   Integer parallelism;
 
   @Override
   public Integer call() {
-    if (!runner.equals("direct")) {
-      throw new IllegalArgumentException("--runner " + runner + " is not available yet; use direct");
-    }
     PreprocessConfig.Builder config = PreprocessConfig.defaults().toBuilder()
         .reference(cmr)
         .whiten(whiten)
@@ -64,11 +68,8 @@ final class PreprocessCommand implements Callable<Integer> {
         .innerChunkSamples(innerChunk)
         .dtype(dtype);
     parseBandpass(config, bandpass);
-    int n = parallelism != null ? parallelism : Runtime.getRuntime().availableProcessors();
-    if (n < 1) {
-      throw new IllegalArgumentException("--parallelism must be at least 1, got " + n);
-    }
-    return PreprocessRun.run(input, output, config.build(), n, System.out);
+    PreprocessConfig built = config.build();
+    return PreprocessRun.run(input, output, built, RunnerSettings.of(runner, flinkMaster, parallelism), System.out);
   }
 
   static void parseBandpass(PreprocessConfig.Builder config, String text) {

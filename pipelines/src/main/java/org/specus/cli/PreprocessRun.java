@@ -9,7 +9,9 @@ import org.apache.beam.sdk.PipelineResult;
 import org.specus.io.beam.RecordingInfo;
 import org.specus.pipeline.PeakMemory;
 import org.specus.pipeline.PreprocessConfig;
+import org.specus.pipeline.FlinkJobStatus;
 import org.specus.pipeline.PreprocessJob;
+import org.specus.pipeline.RunnerSettings;
 import org.specus.pipeline.ShardProgress;
 
 /** Runs one preprocessing job with progress, then prints the summary a person wants to see. */
@@ -17,16 +19,22 @@ final class PreprocessRun {
   private PreprocessRun() {}
 
   static int run(Path input, Path output, PreprocessConfig config, int parallelism, PrintStream out) {
-    PreprocessJob job = new PreprocessJob(input, output, config, parallelism);
+    return run(input, output, config, RunnerSettings.direct(parallelism), out);
+  }
+
+  static int run(Path input, Path output, PreprocessConfig config, RunnerSettings runner, PrintStream out) {
+    PreprocessJob job = new PreprocessJob(input, output, config, runner);
     PreprocessJob.Plan plan = job.build();
     RecordingInfo rec = plan.recording();
     job.claimOutput(plan);
     out.printf("specus: %s -> %s%n", input, output);
     out.printf("  %d channels, %s Hz, %.1f s, %d tiles; %s%n",
         rec.numChannels(), rec.samplingRate(), rec.durationSeconds(), plan.numTiles(), config.chainSummary());
+    out.printf("  runner: %s%n", runner.describe());
     long t0 = System.nanoTime();
     PipelineResult.State state;
-    try (ShardProgress progress = new ShardProgress(output, plan.numTiles(), rec.durationSeconds(), System.err)) {
+    try (ShardProgress progress = new ShardProgress(output, plan.numTiles(), rec.durationSeconds(), System.err,
+        FlinkJobStatus.forRunner(runner))) {
       state = job.execute(plan);
     }
     double wall = (System.nanoTime() - t0) / 1e9;

@@ -9,12 +9,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.beam.runners.direct.DirectOptions;
-import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.specus.io.beam.RecordingInfo;
 import org.specus.io.beam.RecordingSource;
 import org.specus.io.beam.Tiles;
@@ -36,27 +32,26 @@ public final class PreprocessJob {
   private final Path input;
   private final Path output;
   private final PreprocessConfig config;
-  private final int parallelism;
+  private final RunnerSettings runner;
 
+  /** On the DirectRunner, {@code parallelism} tiles at once. */
   public PreprocessJob(Path input, Path output, PreprocessConfig config, int parallelism) {
-    this.input = input;
-    this.output = output;
+    this(input, output, config, RunnerSettings.direct(parallelism));
+  }
+
+  public PreprocessJob(Path input, Path output, PreprocessConfig config, RunnerSettings runner) {
+    // Absolute: workers (a Flink TaskManager has its own working directory) resolve these paths.
+    this.input = input.toAbsolutePath();
+    this.output = output.toAbsolutePath();
     this.config = config;
-    this.parallelism = parallelism;
+    this.runner = runner;
   }
 
   /** A built pipeline, ready to run, and what it will do. */
   public record Plan(Pipeline pipeline, RecordingInfo recording, long numTiles, OutputStore.ResultKey key) {}
 
   public Plan build() {
-    PipelineOptions options = PipelineOptionsFactory.create();
-    options.setRunner(DirectRunner.class);
-    DirectOptions direct = options.as(DirectOptions.class);
-    direct.setTargetParallelism(parallelism);
-    // Elements are small immutable descriptors; the checks would only cost time.
-    direct.setEnforceImmutability(false);
-    direct.setEnforceEncodability(false);
-    Pipeline p = Pipeline.create(options);
+    Pipeline p = Pipeline.create(runner.toPipelineOptions());
 
     Tiles tiles = p.apply("Read " + input.getFileName(), RecordingSource.read(input).withTileSeconds(config.tileSeconds()));
     if (config.bandpassLowHz() != null) {
@@ -74,11 +69,13 @@ public final class PreprocessJob {
     RecordingInfo rec = tiles.recording();
     String version = SoftwareVersion.get();
     OutputStore.ResultKey key = new OutputStore.ResultKey(hash(config.toMap()), rec.fingerprint(), version);
+    Map<String, Object> provenance = provenance(rec, tiles, version);
+    tiles = TestHooks.slowDownIfAsked(tiles); // test only; after the provenance, which must not show it
     tiles.apply("Write " + output.getFileName(),
         ZarrSink.to(output)
             .withInnerChunkSamples(config.innerChunkSamples())
             .withZstdLevel(config.zstdLevel())
-            .withProvenance(provenance(rec, tiles, version))
+            .withProvenance(provenance)
             .withResultKey(key));
     return new Plan(p, rec, tiles.numTiles(), key);
   }
@@ -91,7 +88,7 @@ public final class PreprocessJob {
 
   /** Runs the pipeline into an output already claimed with {@link #claimOutput}. */
   public PipelineResult.State execute(Plan plan) {
-    return plan.pipeline().run().waitUntilFinish();
+    return runner.execute(plan.pipeline());
   }
 
   /** Claims the output directory, or fails in one line if it holds something else or cannot be written. */

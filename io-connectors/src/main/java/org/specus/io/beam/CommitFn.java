@@ -71,6 +71,12 @@ final class CommitFn extends DoFn<List<TileReport>, SinkSummary> {
     details.put("tiles", reports.size());
     details.put("samples", samples);
     details.put("completed_at", java.time.Instant.now().toString());
+    try {
+      // Every tile has reported, so a temporary file now is what a killed attempt left behind.
+      OutputStore.removeLeftoverTemporaries(root);
+    } catch (IOException e) {
+      throw new UncheckedIOException(root + ": cannot remove the temporary files of failed attempts", e);
+    }
     OutputStore.markComplete(root, resultKey, details);
     c.output(new SinkSummary(root.toString(), reports.size(), samples, bytes, seconds));
   }
