@@ -11,11 +11,11 @@
 #   --ports auto      pick free ports for the REST endpoint and the JobManager's RPC instead of the
 #                     ones in the configuration (for tests and for several clusters on one machine)
 #
-# Needs Java 17, curl, and either the Specus Maven wrapper (../../mvnw) or `mvn` on the PATH; the
+# Needs Java 17 and either the Specus Maven wrapper (../../mvnw) or `mvn` on the PATH; the
 # first run downloads ~70 MB of jars into ~/.m2. Stop the cluster with stop-cluster.sh, which ends
 # exactly the processes listed in DIR/pids.
 # Exit codes: 0 up; 1 the cluster did not come up (its processes are stopped again); 2 bad usage;
-# 3 this machine cannot start a cluster at all (no java or curl, the jars cannot be resolved).
+# 3 this machine cannot start a cluster at all (no java, the jars cannot be resolved).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
@@ -39,6 +39,13 @@ done
 
 say() { echo "start-cluster.sh: $*" >&2; }
 
+http_get() { # http_get HOST:PORT PATH: the response body, or nothing if nobody answers (curl if present, else bash)
+  if command -v curl >/dev/null; then curl -s --max-time 2 "http://$1$2" || true; return; fi
+  ( exec 3<>"/dev/tcp/${1%:*}/${1##*:}" || exit 0
+    printf 'GET %s HTTP/1.0\r\nHost: %s\r\n\r\n' "$2" "$1" >&3
+    timeout 2 cat <&3 | sed '1,/^\r$/d' ) 2>/dev/null
+}
+
 mkdir -p "$workdir"
 workdir="$(cd "$workdir" && pwd)"
 pids_file="$workdir/pids"
@@ -54,7 +61,6 @@ fi
 
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 command -v "$java" >/dev/null || { say "java not found (set JAVA_HOME or put java 17 on the PATH)"; exit 3; }
-command -v curl >/dev/null || { say "curl not found (apt-get install curl)"; exit 3; }
 
 # --- The classpath, resolved once per change of pom.xml and shared by every work directory ---
 classpath_file="$here/target/classpath.txt"
@@ -92,7 +98,7 @@ else
 fi
 rest_host=$(config_value rest.address); rest_host=${rest_host:-127.0.0.1}
 rest="$rest_host:$rest_port"
-if curl -s -o /dev/null --max-time 2 "http://$rest/overview"; then
+if [ -n "$(http_get "$rest" /overview)" ]; then
   say "something already answers on $rest; stop it or use --ports auto"; exit 1
 fi
 
@@ -152,7 +158,7 @@ mapfile -t jm_params <<< "$jm_out"
 launch jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint "${jm_params[0]}" "${jm_params[1]:-}"
 
 deadline=$(( SECONDS + 90 ))
-until curl -s -o /dev/null --max-time 2 "http://$rest/overview"; do
+until [ -n "$(http_get "$rest" /overview)" ]; do
   [ $SECONDS -lt $deadline ] || abort "the JobManager's REST endpoint did not come up at $rest within 90 s"
   kill -0 "${started[0]}" 2>/dev/null || abort "the JobManager exited; see $workdir/log/jobmanager.log and .out"
   sleep 0.5
@@ -168,7 +174,7 @@ done
 
 deadline=$(( SECONDS + 120 ))
 while :; do
-  registered=$(curl -s --max-time 2 "http://$rest/overview" | sed -n 's/.*"taskmanagers":\([0-9]*\).*/\1/p')
+  registered=$(http_get "$rest" /overview | sed -n 's/.*"taskmanagers":\([0-9]*\).*/\1/p')
   [ "${registered:-0}" -ge "$taskmanagers" ] && break
   [ $SECONDS -lt $deadline ] || abort "only ${registered:-0} of $taskmanagers TaskManagers registered within 120 s"
   for pid in "${started[@]}"; do kill -0 "$pid" 2>/dev/null || abort "a cluster process ($pid) exited; see $workdir/log/"; done

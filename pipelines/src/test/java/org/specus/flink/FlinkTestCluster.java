@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Assumptions;
  * A real Flink session cluster for a test class, started and stopped with the scripts a lab uses
  * (runners-config/flink/start-cluster.sh and stop-cluster.sh), on free loopback ports, in a work
  * directory of the test's own. Skips the test only when this machine cannot start a cluster at all
- * (the script's exit code 3: no java or curl, the Flink jars cannot be resolved).
+ * (the script's exit code 3: no java, the Flink jars cannot be resolved).
  */
 final class FlinkTestCluster implements AutoCloseable {
   private final Path scripts;
