@@ -9,6 +9,7 @@ import org.specus.batch.JobFactory;
 import org.specus.pipeline.Durations;
 import org.specus.pipeline.PreprocessConfig;
 import org.specus.pipeline.PreprocessJob;
+import org.specus.pipeline.RunnerSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -44,13 +45,8 @@ final class BatchCommand implements Callable<Integer> {
   @Mixin
   ChainOptions chain = new ChainOptions();
 
-  @Option(names = "--runner", paramLabel = "direct", defaultValue = "direct",
-      description = "Beam runner for each recording (default: ${DEFAULT-VALUE}).")
-  String runner;
-
-  @Option(names = "--parallelism", paramLabel = "N",
-      description = "Tiles processed at once (default: the number of cores).")
-  Integer parallelism;
+  @Mixin
+  RunnerOptions runner = new RunnerOptions();
 
   @Option(names = "--progress-every", paramLabel = "DURATION", defaultValue = "30s",
       description = "Interval of progress lines when stderr is not a terminal (default: ${DEFAULT-VALUE}).")
@@ -59,22 +55,13 @@ final class BatchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PreprocessConfig config = chain.toConfig();
-    JobFactory jobs = jobs();
     Duration every = Duration.ofMillis(Math.round(1000 * Durations.seconds(progressEvery, "--progress-every")));
-    BatchRunner.Settings settings = new BatchRunner.Settings(root, out, config, includes, dryRun, report, runner,
-        every, System.console() != null);
+    RunnerSettings runnerSettings = runner.toSettings();
+    BatchRunner.Settings settings = new BatchRunner.Settings(root, out, config, includes, dryRun, report,
+        runnerSettings.describe(), every, System.console() != null);
+    // One job per recording on the chosen runner.
+    JobFactory jobs = (input, output, cfg) -> new PreprocessJob(input, output, cfg, runnerSettings);
     return new BatchRunner(settings, jobs).run(System.out, System.err).exitCode();
   }
 
-  /** One job per recording on the chosen runner: the one place that knows about runners. */
-  private JobFactory jobs() {
-    if (!runner.equals("direct")) {
-      throw new IllegalArgumentException("--runner " + runner + " is not available yet; use direct");
-    }
-    int n = parallelism != null ? parallelism : Runtime.getRuntime().availableProcessors();
-    if (n < 1) {
-      throw new IllegalArgumentException("--parallelism must be at least 1, got " + n);
-    }
-    return (input, output, config) -> new PreprocessJob(input, output, config, n);
-  }
 }

@@ -4,7 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.specus.pipeline.Durations;
+import org.specus.io.ReaderOptions;
 import org.specus.pipeline.PreprocessConfig;
+import org.specus.pipeline.RunnerSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -33,7 +35,8 @@ final class DemoCommand implements Callable<Integer> {
       SynthCommand.write(bin, seconds, 384, 0);
     }
     Path out = dir.resolve(name.replace(".imec0.ap.bin", ".zarr"));
-    int processors = Runtime.getRuntime().availableProcessors();
-    return PreprocessRun.run(bin, out, PreprocessConfig.defaults(), processors, System.out);
+    // The demo owns its output: one made by an older version or configuration is replaced.
+    return PreprocessRun.run(bin, ReaderOptions.auto(), out, PreprocessConfig.defaults(),
+        RunnerSettings.direct(Runtime.getRuntime().availableProcessors()), true, System.out);
   }
 }

@@ -41,6 +41,11 @@ public final class Main implements Runnable {
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           Throwable cause = rootCause(e);
+          if (cause instanceof org.specus.pipeline.JobFailedException failed) {
+            // The runner's reason, in one line; exit 2 when it is about the input, as on the DirectRunner.
+            commandLine.getErr().println("specus: error: " + failed.getMessage());
+            return isUserError(rootCause(failed.reason())) ? 2 : 1;
+          }
           if (isUserError(cause)) {
             commandLine.getErr().println("specus: error: " + cause.getMessage());
             return 2;

@@ -3,6 +3,7 @@ package org.specus.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.specus.pipeline.PreprocessConfig;
+import org.specus.pipeline.RunnerSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,24 +30,13 @@ final class PreprocessCommand implements Callable<Integer> {
   @Mixin
   ChainOptions chain = new ChainOptions();
 
-  @Option(names = "--runner", paramLabel = "direct", defaultValue = "direct",
-      description = "Beam runner (default: ${DEFAULT-VALUE}).")
-  String runner;
-
-  @Option(names = "--parallelism", paramLabel = "N",
-      description = "Tiles processed at once (default: the number of cores).")
-  Integer parallelism;
+  @Mixin
+  RunnerOptions runner = new RunnerOptions();
 
   @Override
   public Integer call() {
-    if (!runner.equals("direct")) {
-      throw new IllegalArgumentException("--runner " + runner + " is not available yet; use direct");
-    }
     PreprocessConfig config = chain.toConfig();
-    int n = parallelism != null ? parallelism : Runtime.getRuntime().availableProcessors();
-    if (n < 1) {
-      throw new IllegalArgumentException("--parallelism must be at least 1, got " + n);
-    }
-    return PreprocessRun.run(input, inputOptions.toReaderOptions(), output, config, n, System.out);
+    return PreprocessRun.run(input, inputOptions.toReaderOptions(), output, config, runner.toSettings(), false,
+        System.out);
   }
 }

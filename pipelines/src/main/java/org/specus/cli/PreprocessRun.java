@@ -11,7 +11,9 @@ import org.specus.io.beam.RecordingInfo;
 import org.specus.io.output.OutputLock;
 import org.specus.pipeline.PeakMemory;
 import org.specus.pipeline.PreprocessConfig;
+import org.specus.pipeline.FlinkJobStatus;
 import org.specus.pipeline.PreprocessJob;
+import org.specus.pipeline.RunnerSettings;
 import org.specus.pipeline.ShardProgress;
 
 /** Runs one preprocessing job with progress, then prints the summary a person wants to see. */
@@ -19,24 +21,34 @@ final class PreprocessRun {
   private PreprocessRun() {}
 
   static int run(Path input, Path output, PreprocessConfig config, int parallelism, PrintStream out) {
-    return run(input, ReaderOptions.auto(), output, config, parallelism, out);
+    return run(input, ReaderOptions.auto(), output, config, RunnerSettings.direct(parallelism), false, out);
   }
 
-  static int run(Path input, ReaderOptions readerOptions, Path output, PreprocessConfig config, int parallelism,
-      PrintStream out) {
-    PreprocessJob job = new PreprocessJob(input, readerOptions, output, config, parallelism);
+  /**
+   * @param replaceOutdated replace an output that holds a different result (the demo does, for its
+   *     own output) instead of refusing it
+   */
+  static int run(Path input, ReaderOptions readerOptions, Path output, PreprocessConfig config, RunnerSettings runner,
+      boolean replaceOutdated, PrintStream out) {
+    PreprocessJob job = new PreprocessJob(input, readerOptions, output, config, runner);
     PreprocessJob.Plan plan = job.build();
     RecordingInfo rec = plan.recording();
     double wall;
     PreprocessJob.Outcome outcome;
     // One run per output at a time (a batch run may be writing it too); released when the run ends.
     try (OutputLock lock = OutputLock.acquire(output)) {
-      job.claimOutput(plan);
+      if (replaceOutdated) {
+        job.claimOutputReplacing(plan);
+      } else {
+        job.claimOutput(plan);
+      }
       out.printf("specus: %s -> %s%n", input, output);
       out.printf("  %d channels, %s Hz, %.1f s, %d tiles; %s%n",
           rec.numChannels(), rec.samplingRate(), rec.durationSeconds(), plan.numTiles(), config.chainSummary());
+      out.printf("  runner: %s%n", runner.describe());
       long t0 = System.nanoTime();
-      try (ShardProgress progress = new ShardProgress(output, plan.numTiles(), rec.durationSeconds(), System.err)) {
+      try (ShardProgress progress = new ShardProgress(output, plan.numTiles(), rec.durationSeconds(), System.err,
+          FlinkJobStatus.forRunner(runner))) {
         outcome = job.executeCounting(plan);
       }
       wall = (System.nanoTime() - t0) / 1e9;

@@ -9,16 +9,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.beam.runners.direct.DirectOptions;
-import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
-import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.specus.io.ReaderOptions;
 import org.specus.io.beam.RecordingInfo;
 import org.specus.io.beam.RecordingSource;
@@ -39,34 +35,38 @@ public final class PreprocessJob {
   private final Path input;
   private final Path output;
   private final PreprocessConfig config;
-  private final int parallelism;
+  private final RunnerSettings runner;
   private final ReaderOptions readerOptions;
 
+  /** On the DirectRunner, {@code parallelism} tiles at once. */
   public PreprocessJob(Path input, Path output, PreprocessConfig config, int parallelism) {
-    this(input, ReaderOptions.auto(), output, config, parallelism);
+    this(input, ReaderOptions.auto(), output, config, RunnerSettings.direct(parallelism));
   }
 
   /** {@code readerOptions}: how to open the input when its path does not say it all (reader, stream, raw layout). */
   public PreprocessJob(Path input, ReaderOptions readerOptions, Path output, PreprocessConfig config, int parallelism) {
+    this(input, readerOptions, output, config, RunnerSettings.direct(parallelism));
+  }
+
+  public PreprocessJob(Path input, Path output, PreprocessConfig config, RunnerSettings runner) {
+    this(input, ReaderOptions.auto(), output, config, runner);
+  }
+
+  public PreprocessJob(Path input, ReaderOptions readerOptions, Path output, PreprocessConfig config,
+      RunnerSettings runner) {
+    // Absolute: workers (a Flink TaskManager has its own working directory) resolve these paths.
+    this.input = input.toAbsolutePath();
+    this.output = output.toAbsolutePath();
     this.readerOptions = readerOptions;
-    this.input = input;
-    this.output = output;
     this.config = config;
-    this.parallelism = parallelism;
+    this.runner = runner;
   }
 
   /** A built pipeline, ready to run, and what it will do. */
   public record Plan(Pipeline pipeline, RecordingInfo recording, long numTiles, OutputStore.ResultKey key) {}
 
   public Plan build() {
-    PipelineOptions options = PipelineOptionsFactory.create();
-    options.setRunner(DirectRunner.class);
-    DirectOptions direct = options.as(DirectOptions.class);
-    direct.setTargetParallelism(parallelism);
-    // Elements are small immutable descriptors; the checks would only cost time.
-    direct.setEnforceImmutability(false);
-    direct.setEnforceEncodability(false);
-    Pipeline p = Pipeline.create(options);
+    Pipeline p = Pipeline.create(runner.toPipelineOptions());
 
     Tiles tiles = p.apply("Read " + input.getFileName(),
         RecordingSource.read(input).withTileSeconds(config.tileSeconds()).withReaderOptions(readerOptions));
@@ -74,8 +74,10 @@ public final class PreprocessJob {
     RecordingInfo rec = tiles.recording();
     String version = SoftwareVersion.get();
     OutputStore.ResultKey key = resultKey(config, rec.fingerprint());
+    Map<String, Object> provenance = provenance(rec, tiles, version);
+    tiles = TestHooks.slowDownIfAsked(tiles); // test only; after the provenance, which must not show it
     tiles.apply("Write " + output.getFileName(), config.outputFormat().sink(new OutputFormat.Spec(output,
-        config.innerChunkSamples(), config.zstdLevel(), config.sampleEncoding(), provenance(rec, tiles, version), key)));
+        config.innerChunkSamples(), config.zstdLevel(), config.sampleEncoding(), provenance, key)));
     return new Plan(p, rec, tiles.numTiles(), key);
   }
 
@@ -92,9 +94,8 @@ public final class PreprocessJob {
 
   /** As {@link #execute}, also reporting the sink's counts of computed and reused tiles. */
   public Outcome executeCounting(Plan plan) {
-    PipelineResult result = plan.pipeline().run();
-    PipelineResult.State state = result.waitUntilFinish();
-    return new Outcome(state, counter(result, ZarrSink.TILES_COMPUTED), counter(result, ZarrSink.TILES_REUSED));
+    PipelineResult result = runner.runToEnd(plan.pipeline());
+    return new Outcome(result.getState(), counter(result, ZarrSink.TILES_COMPUTED), counter(result, ZarrSink.TILES_REUSED));
   }
 
   private static long counter(PipelineResult result, String name) {
@@ -121,12 +122,17 @@ public final class PreprocessJob {
 
   /** Runs the pipeline into an output already claimed with {@link #claimOutput}. */
   public PipelineResult.State execute(Plan plan) {
-    return plan.pipeline().run().waitUntilFinish();
+    return runner.execute(plan.pipeline());
   }
 
   /** Claims the output directory, or fails in one line if it holds something else or cannot be written. */
   public void claimOutput(Plan plan) {
     OutputStore.prepare(output, plan.key());
+  }
+
+  /** As {@link #claimOutput}, but an output holding a different result is cleared and replaced. */
+  public void claimOutputReplacing(Plan plan) {
+    OutputStore.prepareReplacing(output, plan.key());
   }
 
   private Map<String, Object> provenance(RecordingInfo rec, Tiles tiles, String version) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -18,10 +19,17 @@ public final class ShardProgress implements AutoCloseable {
   private final PrintStream out;
   private final boolean terminal;
   private final long startNanos = System.nanoTime();
+  private final Supplier<String> status;
   private final Thread thread;
   private volatile boolean running = true;
 
   public ShardProgress(Path output, long total, double recordingSeconds, PrintStream out) {
+    this(output, total, recordingSeconds, out, () -> "");
+  }
+
+  /** {@code status} adds the runner's view to each line (e.g. a Flink job's state); "" for none. */
+  public ShardProgress(Path output, long total, double recordingSeconds, PrintStream out, Supplier<String> status) {
+    this.status = status;
     this.shardRoot = output.resolve("traces_seg0").resolve("c");
     this.total = total;
     this.recordingSeconds = recordingSeconds;
@@ -51,9 +59,10 @@ public final class ShardProgress implements AutoCloseable {
     double elapsed = (System.nanoTime() - startNanos) / 1e9;
     double processed = recordingSeconds * done / Math.max(1, total);
     String line = String.format("  tiles %d/%d (%.0f%%), %.1f s elapsed, %.1fx real time",
-        done, total, 100.0 * done / Math.max(1, total), elapsed, processed / Math.max(elapsed, 1e-9));
+        done, total, 100.0 * done / Math.max(1, total), elapsed, processed / Math.max(elapsed, 1e-9))
+        + (last ? "" : status.get());
     if (terminal) {
-      out.print("\r" + line + (last ? "\n" : ""));
+      out.print("\r" + line + "\033[K" + (last ? "\n" : "")); // ESC[K: clear what a longer line left
     } else {
       out.println(line);
     }

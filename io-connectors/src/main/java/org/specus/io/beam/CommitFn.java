@@ -76,6 +76,12 @@ final class CommitFn extends DoFn<List<TileReport>, SinkSummary> {
     details.put("tiles", reports.size());
     details.put("samples", samples);
     details.put("completed_at", java.time.Instant.now().toString());
+    try {
+      // Every tile has reported, so a temporary file now is what a killed attempt left behind.
+      OutputStore.removeLeftoverTemporaries(root);
+    } catch (IOException e) {
+      throw new UncheckedIOException(root + ": cannot remove the temporary files of failed attempts", e);
+    }
     OutputStore.markComplete(root, resultKey, details);
     // Counted here, once per committed run, rather than per tile: a retried tile bundle cannot
     // count twice. Not in the marker, so a resumed output is byte-identical to an uninterrupted one.

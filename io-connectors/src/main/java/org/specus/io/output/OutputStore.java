@@ -211,10 +211,13 @@ public final class OutputStore {
     return "made by Specus " + a.softwareVersion();
   }
 
-  /** Half-written files of a run that crashed: never valid, and never renamed into place now. */
-  private static void removeLeftoverTemporaries(Path dir) throws IOException {
+  /**
+   * Half-written files of a run that crashed, or of a task attempt that a runner killed and retried
+   * (a Flink TaskManager that died mid-write): never valid, and never renamed into place now.
+   */
+  public static void removeLeftoverTemporaries(Path dir) throws IOException {
     try (Stream<Path> files = Files.walk(dir)) {
-      for (Path f : files.filter(f -> f.getFileName().toString().contains(".tmp")).toList()) {
+      for (Path f : files.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().contains(".tmp")).toList()) {
         Files.deleteIfExists(f);
       }
     }
