@@ -3,28 +3,38 @@ package org.specus.transforms;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 import org.specus.dsp.CovarianceAccumulator;
+import org.specus.io.StageTimes;
 import org.specus.io.beam.DoFnSideInputs;
 import org.specus.io.beam.OpChain;
 import org.specus.io.beam.RecordingInfo;
 import org.specus.io.beam.SignalBlock;
 import org.specus.io.beam.Tile;
+import org.specus.io.beam.TileBuffers;
 
 /** Runs the chain up to the whitening on one statistics chunk and sums its {@code XᵀX}. */
 final class PartialCovarianceFn extends DoFn<Tile, KV<Long, CovarianceAccumulator>> {
   private final RecordingInfo recording;
   private final OpChain chain;
+  private transient TileBuffers buffers;
 
   PartialCovarianceFn(RecordingInfo recording, OpChain chain) {
     this.recording = recording;
     this.chain = chain;
   }
 
+  @Setup
+  public void setup() {
+    buffers = new TileBuffers("statistics");
+  }
+
   @ProcessElement
   public void process(ProcessContext c) {
     Tile chunk = c.element();
-    SignalBlock block = chain.execute(recording, chunk.start(), chunk.end(), new DoFnSideInputs(c));
+    SignalBlock block = chain.execute(recording, chunk.start(), chunk.end(), new DoFnSideInputs(c), buffers);
+    StageTimes.Mark t0 = StageTimes.mark();
     CovarianceAccumulator acc = new CovarianceAccumulator(block.cols());
     acc.add(block.data(), block.rows(), block.cols());
+    StageTimes.lap("statistics.covariance", t0);
     c.output(KV.of(chunk.index(), acc));
   }
 }

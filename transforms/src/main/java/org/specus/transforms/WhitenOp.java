@@ -33,7 +33,7 @@ final class WhitenOp implements TileOp {
   @Override
   public void apply(SignalBlock block, SideInputs sideInputs) {
     WhiteningMatrix w = sideInputs.get(matrix);
-    float[] out = new float[block.rows() * block.cols()];
+    float[] out = block.spare(); // reused from tile to tile when the block is pooled
     Whitening.apply(block.data(), block.rows(), block.cols(), w.w(), out);
     block.replace(out);
   }

@@ -12,6 +12,7 @@ final class WriteShardFn extends DoFn<Tile, TileReport> {
   private final OpChain chain;
   private final TracesLayout layout;
   private transient ShardedArrayLayout zarrLayout;
+  private transient TileBuffers buffers;
 
   WriteShardFn(RecordingInfo recording, OpChain chain, TracesLayout layout) {
     this.recording = recording;
@@ -22,16 +23,19 @@ final class WriteShardFn extends DoFn<Tile, TileReport> {
   @Setup
   public void setup() {
     zarrLayout = layout.zarrLayout();
+    buffers = new TileBuffers("main");
   }
 
   @ProcessElement
   public void process(ProcessContext c) {
     Tile tile = c.element();
     long t0 = System.nanoTime();
-    SignalBlock block = chain.execute(recording, tile.start(), tile.end(), new DoFnSideInputs(c));
+    SignalBlock block = chain.execute(recording, tile.start(), tile.end(), new DoFnSideInputs(c), buffers);
     long bytes;
     try {
-      bytes = ShardWriter.writeShard(layout.tracesPath(), zarrLayout, tile.index(), block.data(), block.rows());
+      // No fsync per shard: CommitFn makes every shard durable once, before the completion marker
+      // (see ShardWriter and DurableShards for why that ordering is enough).
+      bytes = ShardWriter.writeShard(layout.tracesPath(), zarrLayout, tile.index(), block.data(), block.rows(), false);
     } catch (IOException e) {
       throw new UncheckedIOException(layout.tracesPath() + ": cannot write shard " + tile.index(), e);
     }
