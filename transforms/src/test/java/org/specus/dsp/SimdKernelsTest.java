@@ -60,4 +60,26 @@ class SimdKernelsTest {
       }
     }
   }
+
+  /** Subnormal matrix entries are applied as zero, identically on both paths. */
+  @Test
+  void subnormalWeightsActAsZero() {
+    int rows = 9;
+    int cols = 40;
+    float[] x = noise(rows, cols, 5);
+    float[] w = noise(cols, cols, 6);
+    float[] flushed = w.clone();
+    for (int i = 0; i < w.length; i += 7) {
+      w[i] = i % 2 == 0 ? 1e-40f : -3e-42f;
+      flushed[i] = 0f;
+    }
+    float[] expected = new float[rows * cols];
+    Whitening.applyPlain(x, rows, cols, flushed, expected);
+    float[] plain = new float[rows * cols];
+    float[] vector = new float[rows * cols];
+    Whitening.applyPlain(x, rows, cols, w, plain);
+    Whitening.applyVector(x, rows, cols, w, vector);
+    assertArrayEquals(expected, plain, 0f);
+    assertArrayEquals(expected, vector, 0f);
+  }
 }
