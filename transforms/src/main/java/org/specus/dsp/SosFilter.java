@@ -173,7 +173,7 @@ public final class SosFilter {
   private static void stepRow(Coefficients k, float[] src, int srcOff, float[] dst, int dstOff,
       double[] cur, double[][] z0, double[][] z1, int cols, boolean vector) {
     if (vector) {
-      SosFilterVector.stepRow(k, src, srcOff, dst, dstOff, z0, z1, cols);
+      SosFilterVector.stepRow(k, src, srcOff, dst, dstOff, cur, z0, z1, cols);
       return;
     }
     for (int c = 0; c < cols; c++) {

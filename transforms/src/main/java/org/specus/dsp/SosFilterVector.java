@@ -1,14 +1,17 @@
 package org.specus.dsp;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link SosFilter}'s per-sample step with {@code jdk.incubator.vector}: a vector of channels is
  * loaded once, goes through every section (each section's state read and written once), and is
- * stored once, where the plain loops make one pass over the row per section. Channels that do not
+ * stored once, where the plain loops make one pass over the row per section.
+ *
+ * <p>Only double vectors of the preferred shape are used here. Mixing shapes of one element type
+ * in a JVM (say 256-bit and 512-bit float vectors) makes the Vector API's call sites polymorphic
+ * and C2 falls back to boxed vectors in every kernel using that type: the whitening product ran
+ * 40× slower after an earlier version of this filter had loaded rows as 256-bit float vectors. Channels that do not
  * fill a vector are done one by one. The operations per channel are exactly the plain path's
  * ({@link SosFilter#stepPlain}), so the bits are the same.
  */
@@ -17,38 +20,33 @@ final class SosFilterVector {
 
   private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
   private static final int L = D.length();
-  /** Float species with as many lanes as {@link #D}: loads and stores of the float32 rows. */
-  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED.withShape(
-      jdk.incubator.vector.VectorShape.forBitSize(D.vectorBitSize() / 2));
-
-  /** One float32 row through the cascade into {@code dst} (may be {@code src}). */
+  /**
+   * One float32 row through the cascade into {@code dst} (may be {@code src}), via the double row
+   * {@code cur}: the float/double conversions are plain loops (C2 vectorises them), so this class
+   * uses no float vectors at all (see the class doc on shapes).
+   */
   static void stepRow(SosFilter.Coefficients k, float[] src, int srcOff, float[] dst, int dstOff,
-      double[][] z0, double[][] z1, int cols) {
-    final int ns = k.sections;
-    final int end = cols - cols % L;
-    if (ns == 5) {
-      stepRow5(k, src, srcOff, dst, dstOff, z0, z1, end);
+      double[] cur, double[][] z0, double[][] z1, int cols) {
+    for (int c = 0; c < cols; c++) {
+      cur[c] = src[srcOff + c];
     }
-    for (int c = ns == 5 ? end : 0; c < end; c += L) {
-      DoubleVector x = (DoubleVector) FloatVector.fromArray(F, src, srcOff + c)
-          .convertShape(VectorOperators.F2D, D, 0);
-      for (int s = 0; s < ns; s++) {
-        x = section(k, s, x, z0[s], z1[s], c);
-      }
-      ((FloatVector) x.convertShape(VectorOperators.D2F, F, 0)).intoArray(dst, dstOff + c);
+    if (k.sections == 5) {
+      step5(k, cur, z0, z1, cols);
+    } else {
+      step(k, cur, z0, z1, cols);
     }
-    for (int c = end; c < cols; c++) {
-      dst[dstOff + c] = (float) scalar(k, src[srcOff + c], z0, z1, c);
+    for (int c = 0; c < cols; c++) {
+      dst[dstOff + c] = (float) cur[c];
     }
   }
 
   /**
-   * {@link #stepRow} for five sections (an order-5 Butterworth bandpass, the default chain) over
-   * channels {@code [0, end)}: the same operations with the coefficients broadcast once per row and
-   * the section loop written out, which C2 compiles to about 30 % less work than the loop.
+   * {@link #step} for five sections (an order-5 Butterworth bandpass, the default chain): the same
+   * operations with the coefficients broadcast once per row and the section loop written out,
+   * which C2 compiles to about 30 % less work than the loop.
    */
-  private static void stepRow5(SosFilter.Coefficients k, float[] src, int srcOff, float[] dst,
-      int dstOff, double[][] z0, double[][] z1, int end) {
+  private static void step5(SosFilter.Coefficients k, double[] cur, double[][] z0, double[][] z1,
+      int cols) {
     final DoubleVector b00 = DoubleVector.broadcast(D, k.b0[0]);
     final DoubleVector b01 = DoubleVector.broadcast(D, k.b1[0]);
     final DoubleVector b02 = DoubleVector.broadcast(D, k.b2[0]);
@@ -84,12 +82,14 @@ final class SosFilterVector {
     final double[] z31 = z1[3];
     final double[] z40 = z0[4];
     final double[] z41 = z1[4];
+    final int end = cols - cols % L;
     for (int c = 0; c < end; c += L) {
-      DoubleVector x = (DoubleVector) FloatVector.fromArray(F, src, srcOff + c)
-          .convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector x = DoubleVector.fromArray(D, cur, c);
       DoubleVector y;
-      DoubleVector p = DoubleVector.fromArray(D, z00, c);
-      DoubleVector q = DoubleVector.fromArray(D, z01, c);
+      DoubleVector p;
+      DoubleVector q;
+      p = DoubleVector.fromArray(D, z00, c);
+      q = DoubleVector.fromArray(D, z01, c);
       y = x.fma(b00, p);
       y.fma(a01, x.fma(b01, q)).intoArray(z00, c);
       y.fma(a02, x.mul(b02)).intoArray(z01, c);
@@ -117,7 +117,11 @@ final class SosFilterVector {
       y = x.fma(b40, p);
       y.fma(a41, x.fma(b41, q)).intoArray(z40, c);
       y.fma(a42, x.mul(b42)).intoArray(z41, c);
-      ((FloatVector) y.convertShape(VectorOperators.D2F, F, 0)).intoArray(dst, dstOff + c);
+      x = y;
+      x.intoArray(cur, c);
+    }
+    for (int c = end; c < cols; c++) {
+      cur[c] = scalar(k, cur[c], z0, z1, c);
     }
   }
 
