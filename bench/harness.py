@@ -88,10 +88,10 @@ def run(cmd, env=None, log=None):
 
 
 def synth(work, minutes):
-    path = os.path.join(work, f"bench{minutes}m_g0_t0.imec0.ap.bin")
+    path = os.path.join(work, f"bench{minutes:g}m_g0_t0.imec0.ap.bin")
     if not os.path.exists(path):
-        print(f"synthesising {minutes} min -> {path}", file=sys.stderr)
-        subprocess.run([SPECUS, "synth", "-o", path, "--duration", f"{minutes}m", "--seed", "1"],
+        print(f"synthesising {minutes:g} min -> {path}", file=sys.stderr)
+        subprocess.run([SPECUS, "synth", "-o", path, "--duration", f"{minutes * 60:g}s", "--seed", "1"],
                        check=True, stdout=subprocess.DEVNULL)
     return path
 
@@ -99,7 +99,7 @@ def synth(work, minutes):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("work")
-    ap.add_argument("minutes", nargs="+", type=int)
+    ap.add_argument("minutes", nargs="+", type=float)
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--kernels", help="JMH CSV (bench/jmh.sh) to include in the report")
@@ -117,17 +117,17 @@ def main():
                 if tool == "baseline" and a.no_baseline:
                     continue
                 if tool == "specus":
-                    out = os.path.join(a.work, f"out{m}m.zarr")
-                    stage_file = os.path.join(a.work, f"stages-{m}m-r{r}.csv")
+                    out = os.path.join(a.work, f"out{m:g}m.zarr")
+                    stage_file = os.path.join(a.work, f"stages-{m:g}m-r{r}.csv")
                     env = dict(os.environ)
                     env["SPECUS_EXTRA_OPTS"] = (env.get("SPECUS_EXTRA_OPTS", "") + f" -Dspecus.stageTimes={stage_file}").strip()
                     cmd = [SPECUS, "preprocess", rec, "-o", out]
                 else:
-                    out = os.path.join(a.work, f"out{m}m.f32")
+                    out = os.path.join(a.work, f"out{m:g}m.f32")
                     env, stage_file = None, None
                     cmd = [sys.executable, os.path.join(HERE, "baseline_numpy.py"), rec, out, "--workers", "2"]
                 shutil.rmtree(out, ignore_errors=True) if out.endswith(".zarr") else None
-                log = os.path.join(a.work, f"{tool}-{m}m-r{r}.log")
+                log = os.path.join(a.work, f"{tool}-{m:g}m-r{r}.log")
                 wall, peak, l0, l1 = run(cmd, env=env, log=log)
                 out_bytes = (sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(out) for f in fs)
                              if os.path.isdir(out) else os.path.getsize(out))
@@ -136,10 +136,10 @@ def main():
                            peak_rss_mb=round(peak), output_gb=round(out_bytes / 1e9, 2),
                            load_before=l0, load_after=l1)
                 results.append(row)
-                print(f"  {tool:8s} {m:3d} min round {r}: {wall:7.1f} s  {seconds / wall:5.2f}x  "
+                print(f"  {tool:8s} {m:4g} min round {r}: {wall:7.1f} s  {seconds / wall:5.2f}x  "
                       f"{peak:6.0f} MB  (load {l0:.1f} -> {l1:.1f})", file=sys.stderr)
                 if stage_file and os.path.exists(stage_file):
-                    tiles = m * 60
+                    tiles = round(m * 60)
                     with open(stage_file) as f:
                         for s in csv.DictReader(f):
                             per = tiles if s["stage"].startswith("main.") else 1

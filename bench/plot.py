@@ -19,7 +19,7 @@ for key, label, name, target in (("x_real_time", "x real time (higher is faster)
         pts = {}
         for r in rows:
             if r["tool"] == tool:
-                m = int(r["minutes"])
+                m = float(r["minutes"])
                 v = float(r[key])
                 pts[m] = max(pts.get(m, v), v) if key == "x_real_time" else min(pts.get(m, v), v)
         if pts:
