@@ -4,11 +4,13 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.specus.dsp.CovarianceAccumulator;
+import org.specus.io.StageTimes;
 import org.specus.io.beam.DoFnSideInputs;
 import org.specus.io.beam.OpChain;
 import org.specus.io.beam.RecordingInfo;
 import org.specus.io.beam.SignalBlock;
 import org.specus.io.beam.Tile;
+import org.specus.io.beam.TileBuffers;
 
 /**
  * Runs the chain up to the whitening on one statistics chunk and sums its {@code XᵀX}; with a
@@ -18,6 +20,7 @@ final class PartialCovarianceFn extends DoFn<Tile, KV<Long, CovarianceAccumulato
   private final RecordingInfo recording;
   private final OpChain chain;
   private final PCollectionView<float[]> mean;
+  private transient TileBuffers buffers;
 
   PartialCovarianceFn(RecordingInfo recording, OpChain chain, PCollectionView<float[]> mean) {
     this.recording = recording;
@@ -25,15 +28,22 @@ final class PartialCovarianceFn extends DoFn<Tile, KV<Long, CovarianceAccumulato
     this.mean = mean;
   }
 
+  @Setup
+  public void setup() {
+    buffers = new TileBuffers("statistics");
+  }
+
   @ProcessElement
   public void process(ProcessContext c) {
     Tile chunk = c.element();
-    SignalBlock block = chain.execute(recording, chunk.start(), chunk.end(), new DoFnSideInputs(c));
+    SignalBlock block = chain.execute(recording, chunk.start(), chunk.end(), new DoFnSideInputs(c), buffers);
     if (mean != null) {
       subtract(block.data(), block.rows(), block.cols(), c.sideInput(mean));
     }
+    StageTimes.Mark t0 = StageTimes.mark();
     CovarianceAccumulator acc = new CovarianceAccumulator(block.cols());
     acc.add(block.data(), block.rows(), block.cols());
+    StageTimes.lap("statistics.covariance", t0);
     c.output(KV.of(chunk.index(), acc));
   }
 

@@ -45,7 +45,7 @@ final class WhitenOp implements TileOp {
     if (mean != null) {
       PartialCovarianceFn.subtract(block.data(), block.rows(), block.cols(), sideInputs.get(mean));
     }
-    float[] out = new float[block.rows() * block.cols()];
+    float[] out = block.spare(); // reused from tile to tile when the block is pooled
     Whitening.apply(block.data(), block.rows(), block.cols(), w.w(), out);
     if (scale != null) {
       float s = scale.floatValue();

@@ -10,6 +10,7 @@ import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.specus.io.output.OutputStore;
+import org.specus.io.zarr.DurableShards;
 import org.specus.io.zarr.ZarrV3;
 
 /**
@@ -42,6 +43,8 @@ final class CommitFn extends DoFn<List<TileReport>, SinkSummary> {
     checkEveryTileOnce(reports);
     Path root = layout.rootPath();
     try {
+      // Shards were written without fsync: make them durable before anything vouches for them.
+      DurableShards.sync(layout.tracesPath(), layout.zarrLayout());
       ZarrV3.writeShardedArrayMetadata(layout.tracesPath(), layout.zarrLayout(), Map.of());
       ZarrV3.writeStringArray(root.resolve("channel_ids"), recording.channelIds(), Map.of());
       ZarrV3.writeGroup(root.resolve("properties"), Map.of());
@@ -65,6 +68,7 @@ final class CommitFn extends DoFn<List<TileReport>, SinkSummary> {
       attributes.put("annotations", Map.of("is_filtered", true));
       attributes.put("provenance", provenance);
       ZarrV3.writeGroup(root, attributes);
+      DurableShards.syncMetadata(root, layout.tracesPath().resolve("c"));
     } catch (IOException e) {
       throw new UncheckedIOException(root + ": cannot write the output's metadata", e);
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.specus.io.Recording;
+import org.specus.io.StageTimes;
 
 /**
  * The ordered ops a tile goes through, and the one place that knows how to read a span with the
@@ -58,25 +59,45 @@ public final class OpChain implements Serializable {
    * pointwise ops at the end of the chain do no work on margins.
    */
   public SignalBlock execute(RecordingInfo info, long start, long end, SideInputs sideInputs) {
+    return execute(info, start, end, sideInputs, null);
+  }
+
+  /**
+   * As {@link #execute(RecordingInfo, long, long, SideInputs)}, with the block's buffers taken from
+   * {@code buffers} (reused from tile to tile by one DoFn instance, so the hot path allocates no
+   * tile-sized arrays) and the time of each stage added to {@link StageTimes} under the buffers'
+   * phase. The returned block is only valid until the next call with the same buffers.
+   * {@code buffers} may be {@code null}: fresh arrays, no timing.
+   */
+  public SignalBlock execute(RecordingInfo info, long start, long end, SideInputs sideInputs,
+      TileBuffers buffers) {
     Recording recording = OpenRecordings.get(info);
     int cols = info.numChannels();
     int remaining = marginSamples();
     long from = Math.max(0, start - remaining);
     long to = Math.min(info.numSamples(), end + remaining);
     int rows = Math.toIntExact(to - from);
-    float[] data = new float[Math.multiplyExact(rows, cols)];
+    StageTimes.Mark t = buffers != null ? StageTimes.mark() : null;
+    SignalBlock block = buffers != null
+        ? buffers.block(rows, cols, from)
+        : new SignalBlock(new float[Math.multiplyExact(rows, cols)], rows, cols, from);
     try {
-      recording.readFloat(from, to, data);
+      recording.readFloat(from, to, block.data());
     } catch (IOException e) {
       throw new UncheckedIOException(info.path() + ": cannot read samples " + from + "-" + to, e);
     }
-    SignalBlock block = new SignalBlock(data, rows, cols, from);
+    if (buffers != null) {
+      t = StageTimes.lap(buffers.phase() + ".read", t);
+    }
     for (TileOp op : ops) {
       op.apply(block, sideInputs);
       remaining -= op.marginSamples();
       block.crop(
           Math.max(block.firstSample(), start - remaining),
           Math.min(block.endSample(), end + remaining));
+      if (buffers != null) {
+        t = StageTimes.lap(buffers.phase() + "." + op.name(), t);
+      }
     }
     return block;
   }

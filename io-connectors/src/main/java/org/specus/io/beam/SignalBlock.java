@@ -6,6 +6,7 @@ package org.specus.io.beam;
  */
 public final class SignalBlock {
   private float[] data;
+  private float[] spare;
   private int rows;
   private final int cols;
   private long firstSample;
@@ -18,6 +19,15 @@ public final class SignalBlock {
     this.rows = rows;
     this.cols = cols;
     this.firstSample = firstSample;
+  }
+
+  /**
+   * A block over {@code data} with a second buffer, {@code spare}, for ops that cannot work in
+   * place ({@link #spare()}); {@code spare} may be {@code null} or too small, it is then replaced.
+   */
+  public SignalBlock(float[] data, float[] spare, int rows, int cols, long firstSample) {
+    this(data, rows, cols, firstSample);
+    this.spare = spare;
   }
 
   public float[] data() {
@@ -45,7 +55,28 @@ public final class SignalBlock {
     if (newData.length < (long) rows * cols) {
       throw new IllegalArgumentException("replacement buffer too small");
     }
+    if (newData == spare) {
+      spare = data; // swap: the old samples' buffer is the next spare
+    }
     this.data = newData;
+  }
+
+  /**
+   * A buffer of at least {@code rows × cols} floats, not {@link #data()}, that an op may fill and
+   * then pass to {@link #replace}: with a pooled block ({@link TileBuffers}) it is reused from tile
+   * to tile instead of allocating a tile-sized array per op.
+   */
+  public float[] spare() {
+    int n = Math.multiplyExact(rows, cols);
+    if (spare == null || spare.length < n || spare == data) {
+      spare = new float[Math.max(n, data.length)]; // as large as data, so the two can swap roles
+    }
+    return spare;
+  }
+
+  /** The spare buffer if one exists (for {@link TileBuffers} to keep), else {@code null}. */
+  float[] spareOrNull() {
+    return spare;
   }
 
   /**

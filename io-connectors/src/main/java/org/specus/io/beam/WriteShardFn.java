@@ -23,6 +23,7 @@ final class WriteShardFn extends DoFn<Tile, TileReport> {
   private final OpChain chain;
   private final TracesLayout layout;
   private transient ShardedArrayLayout zarrLayout;
+  private transient TileBuffers buffers;
 
   WriteShardFn(RecordingInfo recording, OpChain chain, TracesLayout layout) {
     this.recording = recording;
@@ -33,6 +34,7 @@ final class WriteShardFn extends DoFn<Tile, TileReport> {
   @Setup
   public void setup() {
     zarrLayout = layout.zarrLayout();
+    buffers = new TileBuffers("main");
   }
 
   @ProcessElement
@@ -44,13 +46,15 @@ final class WriteShardFn extends DoFn<Tile, TileReport> {
       c.output(new TileReport(tile.index(), zarrLayout.rowsInShard(tile.index()), size, System.nanoTime() - t0, true));
       return;
     }
-    SignalBlock block = chain.execute(recording, tile.start(), tile.end(), new DoFnSideInputs(c));
+    SignalBlock block = chain.execute(recording, tile.start(), tile.end(), new DoFnSideInputs(c), buffers);
     long bytes;
     try {
+      // No fsync per shard: CommitFn makes every shard durable once, before the completion marker
+      // (see ShardWriter and DurableShards for why that ordering is enough).
       bytes = layout.dtype() == ZarrDataType.INT16
           ? ShardWriter.writeShard(layout.tracesPath(), zarrLayout, tile.index(),
-              toInt16(block.data(), block.rows() * block.cols()), block.rows())
-          : ShardWriter.writeShard(layout.tracesPath(), zarrLayout, tile.index(), block.data(), block.rows());
+              toInt16(block.data(), block.rows() * block.cols()), block.rows(), false)
+          : ShardWriter.writeShard(layout.tracesPath(), zarrLayout, tile.index(), block.data(), block.rows(), false);
     } catch (IOException e) {
       throw new UncheckedIOException(layout.tracesPath() + ": cannot write shard " + tile.index(), e);
     }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
+import org.specus.io.StageTimes;
 
 /**
  * Writes one shard of a {@link ShardedArrayLayout} array: the file {@code c/<shardIndex>/0} holding
@@ -110,19 +111,24 @@ public final class ShardWriter {
     int elementBytes = layout.dataType().byteSize();
     int chunkBytes = layout.innerChunkBytes();
 
-    // Per-call buffers of one inner chunk each: thread-safe and independent of the shard count.
-    byte[] raw = new byte[chunkBytes];
+    // Per-thread buffers of one inner chunk each (reused: a worker writes shard after shard, and
+    // a fresh ~5 MB array per shard is a humongous allocation for G1): independent of the shard count.
+    Scratch scratch = SCRATCH.get().sized(chunkBytes);
+    byte[] raw = scratch.raw;
     ByteBuffer rawLe = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
-    byte[] packed = new byte[Math.toIntExact(Zstd.compressBound(chunkBytes))];
+    byte[] packed = scratch.packed;
     ByteBuffer index = ByteBuffer.allocate(16 * chunks + 4).order(ByteOrder.LITTLE_ENDIAN);
+    long encodeNanos = 0;
+    long encodeCpu = 0;
+    StageTimes.Mark t0 = StageTimes.mark();
 
     Path target = arrayDir.resolve(layout.shardKey(shardIndex));
     Path tmp = AtomicFiles.temporarySibling(target);
     boolean committed = false;
     try {
       long offset = 0;
-      try (ZstdCompressCtx zstd = new ZstdCompressCtx();
-          FileOutputStream out = AtomicFiles.open(tmp)) {
+      try (FileOutputStream out = AtomicFiles.open(tmp)) {
+        ZstdCompressCtx zstd = scratch.zstd;
         // Content size in the frame header lets readers (zarrita/numcodecs) size their output.
         zstd.setLevel(layout.zstdLevel()).setChecksum(false).setContentSize(true);
         for (int k = 0; k < chunks; k++) {
@@ -139,7 +145,11 @@ public final class ShardWriter {
             // Edge chunks are stored at full size; the fill value 0 is all-zero bytes.
             Arrays.fill(raw, count * elementBytes, chunkBytes, (byte) 0);
           }
+          StageTimes.Mark e0 = StageTimes.mark();
           int n = zstd.compressByteArray(packed, 0, packed.length, raw, 0, chunkBytes);
+          StageTimes.Mark e1 = StageTimes.mark();
+          encodeNanos += e1.wall() - e0.wall();
+          encodeCpu += e1.cpu() - e0.cpu();
           out.write(packed, 0, n);
           index.putLong(offset).putLong(n);
           offset += n;
@@ -154,6 +164,9 @@ public final class ShardWriter {
       }
       AtomicFiles.commit(tmp, target);
       committed = true;
+      StageTimes.Mark t1 = StageTimes.mark();
+      StageTimes.add("main.encode", encodeNanos, encodeCpu);
+      StageTimes.add("main.write", t1.wall() - t0.wall() - encodeNanos, t1.cpu() - t0.cpu() - encodeCpu);
       return offset + index.capacity();
     } finally {
       if (!committed) {
@@ -161,6 +174,23 @@ public final class ShardWriter {
       }
     }
   }
+
+  /** One thread's chunk buffers and zstd context. */
+  private static final class Scratch {
+    byte[] raw = new byte[0];
+    byte[] packed = new byte[0];
+    final ZstdCompressCtx zstd = new ZstdCompressCtx();
+
+    Scratch sized(int chunkBytes) {
+      if (raw.length != chunkBytes) {
+        raw = new byte[chunkBytes];
+        packed = new byte[Math.toIntExact(Zstd.compressBound(chunkBytes))];
+      }
+      return this;
+    }
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   private static void requireType(ShardedArrayLayout layout, ZarrDataType type, String javaType) {
     if (layout.dataType() != type) {

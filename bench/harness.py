@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""End-to-end speed and memory of `specus preprocess` (default chain, float32 Zarr) against the
+numpy/scipy baseline (bench/baseline_numpy.py), alternately on the same synthetic recordings.
+
+Usage (bench/run.sh calls this): harness.py WORKDIR MINUTES... [--rounds N] [--no-baseline]
+                                 [--kernels KERNELS.csv]
+Writes WORKDIR/results.csv (one row per run), WORKDIR/stages.csv (Specus per-stage CPU and wall
+time per tile), WORKDIR/report.md (the tables printed at the end) and, through plot.py,
+WORKDIR/throughput.png and WORKDIR/memory.png.
+"""
+import argparse
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+SPECUS = os.path.join(ROOT, "specus")
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return float(f.read().split()[0])
+
+
+class TreeRss:
+    """Peak of the summed resident memory of a process and its descendants, sampled every 50 ms."""
+
+    def __init__(self, pid):
+        self.pid, self.peak, self._stop = pid, 0, False
+        self._t = threading.Thread(target=self._run, daemon=True)
+        self._t.start()
+
+    def _tree(self):
+        children = {}
+        for d in os.listdir("/proc"):
+            if d.isdigit():
+                try:
+                    with open(f"/proc/{d}/stat") as f:
+                        ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                    children.setdefault(ppid, []).append(int(d))
+                except (OSError, ValueError, IndexError):
+                    pass
+        out, todo = [], [self.pid]
+        while todo:
+            p = todo.pop()
+            out.append(p)
+            todo.extend(children.get(p, []))
+        return out
+
+    def _rss_kb(self, pid):
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        return int(line.split()[1])
+        except OSError:
+            pass
+        return 0
+
+    def _run(self):
+        while not self._stop:
+            self.peak = max(self.peak, sum(self._rss_kb(p) for p in self._tree()))
+            time.sleep(0.05)
+
+    def stop(self):
+        self._stop = True
+        self._t.join()
+        return self.peak / 1024
+
+
+def run(cmd, env=None, log=None):
+    load0 = loadavg()
+    t0 = time.time()
+    with open(log, "w") if log else open(os.devnull, "w") as out:
+        p = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        rss = TreeRss(p.pid)
+        rc = p.wait()
+    wall = time.time() - t0
+    peak = rss.stop()
+    if rc != 0:
+        sys.exit(f"harness: {' '.join(cmd)} failed (exit {rc}); see {log}")
+    return wall, peak, load0, loadavg()
+
+
+def synth(work, minutes):
+    path = os.path.join(work, f"bench{minutes:g}m_g0_t0.imec0.ap.bin")
+    if not os.path.exists(path):
+        print(f"synthesising {minutes:g} min -> {path}", file=sys.stderr)
+        subprocess.run([SPECUS, "synth", "-o", path, "--duration", f"{minutes * 60:g}s", "--seed", "1"],
+                       check=True, stdout=subprocess.DEVNULL)
+    return path
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("work")
+    ap.add_argument("minutes", nargs="+", type=float)
+    ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--kernels", help="JMH CSV (bench/jmh.sh) to include in the report")
+    a = ap.parse_args()
+    os.makedirs(a.work, exist_ok=True)
+    results, stages = [], []
+    for m in a.minutes:
+        rec = synth(a.work, m)
+        in_mb = os.path.getsize(rec) / 1e6
+        seconds = m * 60.0
+        for r in range(a.rounds):
+            # Alternate, Specus first in even rounds and second in odd ones.
+            order = ["specus", "baseline"] if r % 2 == 0 else ["baseline", "specus"]
+            for tool in order:
+                if tool == "baseline" and a.no_baseline:
+                    continue
+                if tool == "specus":
+                    out = os.path.join(a.work, f"out{m:g}m.zarr")
+                    stage_file = os.path.join(a.work, f"stages-{m:g}m-r{r}.csv")
+                    env = dict(os.environ)
+                    env["SPECUS_EXTRA_OPTS"] = (env.get("SPECUS_EXTRA_OPTS", "") + f" -Dspecus.stageTimes={stage_file}").strip()
+                    cmd = [SPECUS, "preprocess", rec, "-o", out]
+                else:
+                    out = os.path.join(a.work, f"out{m:g}m.f32")
+                    env, stage_file = None, None
+                    cmd = [sys.executable, os.path.join(HERE, "baseline_numpy.py"), rec, out, "--workers", "2"]
+                shutil.rmtree(out, ignore_errors=True) if out.endswith(".zarr") else None
+                log = os.path.join(a.work, f"{tool}-{m:g}m-r{r}.log")
+                wall, peak, l0, l1 = run(cmd, env=env, log=log)
+                out_bytes = (sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(out) for f in fs)
+                             if os.path.isdir(out) else os.path.getsize(out))
+                row = dict(tool=tool, minutes=m, round=r, wall_s=round(wall, 2),
+                           x_real_time=round(seconds / wall, 2), input_mb_s=round(in_mb / wall, 1),
+                           peak_rss_mb=round(peak), output_gb=round(out_bytes / 1e9, 2),
+                           load_before=l0, load_after=l1)
+                results.append(row)
+                print(f"  {tool:8s} {m:4g} min round {r}: {wall:7.1f} s  {seconds / wall:5.2f}x  "
+                      f"{peak:6.0f} MB  (load {l0:.1f} -> {l1:.1f})", file=sys.stderr)
+                if stage_file and os.path.exists(stage_file):
+                    tiles = round(m * 60)
+                    with open(stage_file) as f:
+                        for s in csv.DictReader(f):
+                            per = tiles if s["stage"].startswith("main.") else 1
+                            stages.append(dict(minutes=m, round=r, stage=s["stage"], calls=s["calls"],
+                                               cpu_s=s["cpu_s"], wall_s=s["wall_s"],
+                                               cpu_ms_per_tile=round(float(s["cpu_s"]) * 1000 / per, 1)
+                                               if per > 1 else "",
+                                               wall_ms_per_tile=round(float(s["wall_s"]) * 1000 / per, 1)
+                                               if per > 1 else ""))
+                if out.endswith(".zarr"):
+                    shutil.rmtree(out, ignore_errors=True)
+                else:
+                    os.remove(out)
+    write_csv(os.path.join(a.work, "results.csv"), results)
+    write_csv(os.path.join(a.work, "stages.csv"), stages)
+    report = make_report(results, stages, a.kernels)
+    with open(os.path.join(a.work, "report.md"), "w") as f:
+        f.write(report)
+    print(report)
+    plot = shutil.which("python3", path="/usr/bin")
+    subprocess.run([plot or sys.executable, os.path.join(HERE, "plot.py"), a.work], check=False)
+
+
+def write_csv(path, rows):
+    if not rows:
+        return
+    with open(path, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
+        w.writeheader()
+        w.writerows(rows)
+
+
+def make_report(results, stages, kernels):
+    lines = ["## End to end (default chain, 384 channels, float32 output, 2 cores)", "",
+             "| minutes | tool | wall s | x real time | input MB/s | peak RSS MB | output GB | load before/after | Specus / baseline |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    best = {}
+    for r in results:
+        k = (r["minutes"], r["tool"])
+        best[k] = min(best.get(k, 1e18), r["wall_s"])
+    for r in results:
+        ratio = ""
+        if r["tool"] == "specus" and (r["minutes"], "baseline") in best:
+            ratio = f"{best[(r['minutes'], 'baseline')] / r['wall_s']:.2f}x"
+        lines.append(f"| {r['minutes']} | {r['tool']} | {r['wall_s']} | {r['x_real_time']} | {r['input_mb_s']} | "
+                     f"{r['peak_rss_mb']} | {r['output_gb']} | {r['load_before']:.1f}/{r['load_after']:.1f} | {ratio} |")
+    if stages:
+        lines += ["", "## Specus per stage (CPU ms and wall ms per 1 s tile, summed over worker threads; "
+                  "statistics.* are totals in s)", "",
+                  "| minutes | round | stage | calls | CPU ms/tile | wall ms/tile | CPU s | wall s |", "|---|---|---|---|---|---|---|---|"]
+        for s in stages:
+            lines.append(f"| {s['minutes']} | {s['round']} | {s['stage']} | {s['calls']} | {s['cpu_ms_per_tile']} | "
+                         f"{s['wall_ms_per_tile']} | {s['cpu_s']} | {s['wall_s']} |")
+    if kernels and os.path.exists(kernels):
+        lines += ["", "## Kernels (JMH, single thread, ms per call; bench/jmh.sh)", "",
+                  "| benchmark | simd | ms/op | ± error |", "|---|---|---|---|"]
+        with open(kernels) as f:
+            for k in csv.DictReader(f):
+                lines.append(f"| {k['Benchmark'].rsplit('.', 1)[1]} | {k.get('Param: simd', '')} | "
+                             f"{float(k['Score']):.2f} | {float(k['Score Error (99.9%)'] or 0):.2f} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
