@@ -40,7 +40,7 @@ final class CommitFn extends DoFn<List<TileReport>, SinkSummary> {
   @ProcessElement
   public void process(ProcessContext c) {
     List<TileReport> reports = c.element();
-    checkEveryTileOnce(reports);
+    CollectReportsFn.checkEveryTileOnce(layout.root(), reports, numTiles);
     Path root = layout.rootPath();
     try {
       // Shards were written without fsync: make them durable before anything vouches for them.
@@ -99,18 +99,6 @@ final class CommitFn extends DoFn<List<TileReport>, SinkSummary> {
     return chain.ops().stream().flatMap(op -> op.artifacts(sides).stream()).toList();
   }
 
-  private void checkEveryTileOnce(List<TileReport> reports) {
-    boolean[] seen = new boolean[Math.toIntExact(numTiles)];
-    for (TileReport r : reports) {
-      if (r.index() < 0 || r.index() >= numTiles || seen[(int) r.index()]) {
-        throw new IllegalStateException(layout.root() + ": tile " + r.index() + " was reported twice or is out of range");
-      }
-      seen[(int) r.index()] = true;
-    }
-    if (reports.size() != numTiles) {
-      throw new IllegalStateException(layout.root() + ": only " + reports.size() + " of " + numTiles + " tiles were written");
-    }
-  }
 
   private static double[] flatten(double[][] rows) {
     double[] flat = new double[rows.length * 2];

@@ -35,16 +35,7 @@ final class CommitTilesFn extends DoFn<List<TileReport>, SinkSummary> {
   @ProcessElement
   public void process(ProcessContext c) {
     List<TileReport> reports = c.element();
-    boolean[] seen = new boolean[Math.toIntExact(numTiles)];
-    for (TileReport r : reports) {
-      if (r.index() < 0 || r.index() >= numTiles || seen[(int) r.index()]) {
-        throw new IllegalStateException(writer.root() + ": tile " + r.index() + " was reported twice or is out of range");
-      }
-      seen[(int) r.index()] = true;
-    }
-    if (reports.size() != numTiles) {
-      throw new IllegalStateException(writer.root() + ": only " + reports.size() + " of " + numTiles + " tiles were written");
-    }
+    CollectReportsFn.checkEveryTileOnce(writer.root(), reports, numTiles);
     SideInputs sides = new DoFnSideInputs(c);
     List<Artifact> artifacts = chain.ops().stream().flatMap(op -> op.artifacts(sides).stream()).toList();
     Path root = writer.root();
