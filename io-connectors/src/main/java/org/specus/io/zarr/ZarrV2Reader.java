@@ -11,21 +11,27 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Map;
+import java.util.Set;
 import java.util.zip.DataFormatException;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.Inflater;
 import org.specus.io.RecordingException;
+import org.specus.io.zarr.blosc.BloscDecoder;
+import org.specus.io.zarr.blosc.BloscFormatException;
 
 /**
  * Reads 1-D and 2-D Zarr v2 arrays as SpikeInterface and {@link ZarrV2} write them: C order,
  * little-endian {@code i2 i4 u2 f4 f8} or fixed-width unicode {@code <U n}, chunks spanning whole
- * rows, compressor {@code zstd}, {@code zlib}, {@code gzip} or none. Blosc-compressed stores
- * (SpikeInterface's default) are refused with a message that says so. A row range reads only the
- * chunks it touches; missing chunks read as the fill value.
+ * rows, compressor {@code blosc} (numcodecs' c-blosc 1.x chunks: SpikeInterface's default
+ * zstd+bitshuffle and zarr-python 2's default lz4+shuffle; codecs blosclz, lz4, lz4hc, zlib, zstd;
+ * see {@link org.specus.io.zarr.blosc}), {@code zstd}, {@code zlib}, {@code gzip} or none. A row
+ * range reads only the chunks it touches; missing chunks read as the fill value. A chunk that cannot
+ * be decoded is an {@link IOException} whose one-line message starts with the chunk file's path.
  */
 public final class ZarrV2Reader {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> COMPRESSORS = Set.of("none", "blosc", "zstd", "zlib", "gzip");
+  private static final Set<String> BLOSC_CODECS = Set.of("blosclz", "lz4", "lz4hc", "zlib", "zstd");
 
   private final Path dir;
   private final long[] shape;
@@ -82,9 +88,13 @@ public final class ZarrV2Reader {
     }
     JsonNode comp = m.path("compressor");
     this.compressor = comp.isNull() || comp.isMissingNode() ? "none" : comp.path("id").asText();
-    if (!Map.of("none", 1, "zstd", 1, "zlib", 1, "gzip", 1).containsKey(compressor)) {
-      throw RecordingException.in(file, "compressor '" + compressor + "' is not supported (zstd, zlib, gzip or none;"
-          + " re-save from SpikeInterface with compressor=numcodecs.Zstd())");
+    if (!COMPRESSORS.contains(compressor)) {
+      throw RecordingException.in(file, "compressor '" + compressor + "' is not supported (blosc, zstd, zlib, gzip"
+          + " or none; re-save from SpikeInterface with compressor=numcodecs.Zstd())");
+    }
+    if (compressor.equals("blosc") && !BLOSC_CODECS.contains(comp.path("cname").asText())) {
+      throw RecordingException.in(file, "compressor blosc with cname '" + comp.path("cname").asText()
+          + "' is not supported (blosclz, lz4, lz4hc, zlib, zstd; re-save with numcodecs.Blosc(cname=\"zstd\"))");
     }
     this.fill = m.path("fill_value").isNumber() ? m.path("fill_value").asDouble() : 0;
     this.separator = m.path("dimension_separator").asText(".");
@@ -211,6 +221,7 @@ public final class ZarrV2Reader {
     try {
       raw = switch (compressor) {
         case "none" -> encoded;
+        case "blosc" -> BloscDecoder.decode(encoded, expected);
         case "zstd" -> {
           long size = Zstd.getFrameContentSize(encoded);
           if (size != expected) {
@@ -225,6 +236,8 @@ public final class ZarrV2Reader {
       };
     } catch (com.github.luben.zstd.ZstdException e) {
       throw new IOException(file + ": undecodable zstd chunk (" + e.getMessage() + ")", e);
+    } catch (BloscFormatException e) {
+      throw new IOException(file + ": " + e.getMessage(), e);
     }
     if (raw.length != expected) {
       throw new IOException(file + ": chunk holds " + raw.length + " bytes, chunks x dtype need " + expected
