@@ -238,6 +238,10 @@ public final class ZarrV2Reader {
       throw new IOException(file + ": undecodable zstd chunk (" + e.getMessage() + ")", e);
     } catch (BloscFormatException e) {
       throw new IOException(file + ": " + e.getMessage(), e);
+    } catch (java.util.zip.ZipException | java.io.EOFException e) {
+      throw new IOException(file + ": undecodable gzip chunk (" + e.getMessage() + ")", e);
+    } catch (DataFormatException e) {
+      throw new IOException(file + ": undecodable zlib chunk (" + e.getMessage() + ")", e);
     }
     if (raw.length != expected) {
       throw new IOException(file + ": chunk holds " + raw.length + " bytes, chunks x dtype need " + expected
@@ -246,7 +250,7 @@ public final class ZarrV2Reader {
     return ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
   }
 
-  private static byte[] inflate(byte[] encoded, long expected) throws IOException {
+  private static byte[] inflate(byte[] encoded, long expected) throws DataFormatException {
     Inflater inf = new Inflater();
     inf.setInput(encoded);
     ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(expected, Integer.MAX_VALUE));
@@ -259,8 +263,6 @@ public final class ZarrV2Reader {
         }
         out.write(buf, 0, n);
       }
-    } catch (DataFormatException e) {
-      throw new IOException("undecodable zlib chunk (" + e.getMessage() + ")", e);
     } finally {
       inf.end();
     }

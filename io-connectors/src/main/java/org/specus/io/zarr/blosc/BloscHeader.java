@@ -49,8 +49,9 @@ public record BloscHeader(int version, int codecVersion, int flags, int typeSize
 
   private void check(int available) throws BloscFormatException {
     if (version < 1 || version > 2) {
-      throw new BloscFormatException("Blosc format version " + version + " is not c-blosc 1.x's (1 or 2)"
-          + (version > 2 ? ": a c-blosc2 chunk?" : ": not a Blosc chunk?"));
+      // c-blosc2 numbers its formats from 3; numcodecs' Blosc is c-blosc 1.x.
+      throw new BloscFormatException("Blosc format version " + version + " is not c-blosc 1.x's (1 or 2):"
+          + " not a numcodecs Blosc chunk");
     }
     if (typeSize == 0) {
       throw new BloscFormatException("corrupt Blosc header: typesize 0");
