@@ -24,14 +24,23 @@ import org.specus.io.Summaries;
  * again: Specus's own Zarr v3 output, or the Zarr v2 stores SpikeInterface (and Specus's
  * {@code zarr-v2} output) write. Root attribute {@code sampling_frequency}; array {@code traces_seg0}
  * {@code [samples, channels]}; {@code channel_ids}; optional {@code properties/gain_to_uV} (default 1)
- * and {@code properties/location}. Values are the stored ones. Only segment 0 is read.
+ * and {@code properties/location}. Values are the stored ones. Only segment 0 is read. int16
+ * traces are read as stored by {@link #readInt16} (no detour through float). For Zarr v2 traces each
+ * reading thread keeps the last two decoded chunks (see {@link ZarrV2Reader}); {@link #close} frees
+ * them.
  */
 public final class ZarrRecording implements Recording {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Reads rows of the traces array as float. */
+  /** Reads rows of the traces array. */
   private interface Traces {
     void read(long rowStart, int rows, float[] dst) throws IOException;
+
+    /** The stored int16 values as they are (only called for int16 traces). */
+    void readShorts(long rowStart, int rows, short[] dst) throws IOException;
+
+    /** Frees what the reader keeps between reads. */
+    default void close() {}
   }
 
   private final Path root;
@@ -108,17 +117,29 @@ public final class ZarrRecording implements Recording {
         ? ZarrV3Reader.open(root.resolve("properties/location")).readDoubles() : null;
     String dtype = t.dataTypeName();
     Traces traces = switch (dtype) {
-      case "float32" -> (start, rows, dst) -> System.arraycopy(t.readFloats(start, rows), 0, dst, 0, rows * ch);
-      case "int16" -> (start, rows, dst) -> {
-        short[] s = t.readShorts(start, rows);
-        for (int i = 0; i < s.length; i++) {
-          dst[i] = s[i];
+      case "float32", "int16", "float64" -> new Traces() {
+        @Override
+        public void read(long start, int rows, float[] dst) throws IOException {
+          switch (dtype) {
+            case "float32" -> System.arraycopy(t.readFloats(start, rows), 0, dst, 0, rows * ch);
+            case "int16" -> {
+              short[] s = t.readShorts(start, rows);
+              for (int i = 0; i < s.length; i++) {
+                dst[i] = s[i];
+              }
+            }
+            default -> {
+              double[] d = t.readDoubles(start, rows);
+              for (int i = 0; i < d.length; i++) {
+                dst[i] = (float) d[i];
+              }
+            }
+          }
         }
-      };
-      case "float64" -> (start, rows, dst) -> {
-        double[] d = t.readDoubles(start, rows);
-        for (int i = 0; i < d.length; i++) {
-          dst[i] = (float) d[i];
+
+        @Override
+        public void readShorts(long start, int rows, short[] dst) throws IOException {
+          System.arraycopy(t.readShorts(start, rows), 0, dst, 0, rows * ch);
         }
       };
       default -> throw RecordingException.in(tracesDir.resolve(ZarrV3.METADATA_FILE), "data_type " + dtype
@@ -156,7 +177,22 @@ public final class ZarrRecording implements Recording {
         ? ZarrV2Reader.open(root.resolve("properties/gain_to_uV")).readDoubles() : null;
     double[] loc = Files.isDirectory(root.resolve("properties/location"))
         ? ZarrV2Reader.open(root.resolve("properties/location")).readDoubles() : null;
-    Traces traces = (start, rows, dst) -> t.readFloats(start, rows, dst);
+    Traces traces = new Traces() {
+      @Override
+      public void read(long start, int rows, float[] dst) throws IOException {
+        t.readFloats(start, rows, dst);
+      }
+
+      @Override
+      public void readShorts(long start, int rows, short[] dst) throws IOException {
+        t.readShorts(start, rows, dst);
+      }
+
+      @Override
+      public void close() {
+        t.dropRecentChunks();
+      }
+    };
     return new ZarrRecording(root, 2, rate, shape[0], ch, ids, gain(root, gain, ch, warnings), locations(root, loc, ch),
         t.dtype(), traces, Collections.unmodifiableList(warnings), fingerprint(root, tracesDir.resolve(".zarray")));
   }
@@ -321,24 +357,30 @@ public final class ZarrRecording implements Recording {
     if (!dtype.equals("int16") && !dtype.equals("i2")) {
       throw new UnsupportedOperationException(root.getFileName() + " holds " + dtype + "; read it as float");
     }
-    float[] f = new float[Math.toIntExact((end - start) * numChannels)];
-    readFloat(start, end, f);
-    for (int i = 0; i < f.length; i++) {
-      dst[i] = (short) f[i];
+    checkRange(start, end);
+    if (end > start) {
+      traces.readShorts(start, Math.toIntExact(end - start), dst);
     }
   }
 
   @Override
   public void readFloat(long start, long end, float[] dst) throws IOException {
-    if (start < 0 || end < start || end > numSamples) {
-      throw new IllegalArgumentException("samples [" + start + ", " + end + ") are outside [0, " + numSamples
-          + ") of " + root.getFileName());
-    }
+    checkRange(start, end);
     if (end > start) {
       traces.read(start, Math.toIntExact(end - start), dst);
     }
   }
 
+  private void checkRange(long start, long end) {
+    if (start < 0 || end < start || end > numSamples) {
+      throw new IllegalArgumentException("samples [" + start + ", " + end + ") are outside [0, " + numSamples
+          + ") of " + root.getFileName());
+    }
+  }
+
+  /** Frees the decoded chunks the Zarr v2 reader keeps per thread. */
   @Override
-  public void close() {}
+  public void close() {
+    traces.close();
+  }
 }

@@ -36,6 +36,7 @@ public final class BloscDecoder {
     }
     boolean shuffled = h.byteShuffle() || h.bitShuffle();
     byte[] block = shuffled ? new byte[Math.min(h.blockSize(), h.nbytes())] : null;
+    byte[] planes = h.bitShuffle() ? new byte[block.length] : null;
     try (StreamCodecs codecs = new StreamCodecs(h.codec())) {
       for (int b = 0; b < blocks; b++) {
         int size = h.blockBytes(b);
@@ -45,7 +46,7 @@ public final class BloscDecoder {
           if (h.byteShuffle()) {
             Unshuffle.bytes(h.typeSize(), block, 0, out, at, size);
           } else {
-            Unshuffle.bits(h.typeSize(), block, 0, out, at, size);
+            Unshuffle.bits(h.typeSize(), block, 0, out, at, size, planes);
           }
         } else {
           readBlock(chunk, h, b, codecs, out, at);

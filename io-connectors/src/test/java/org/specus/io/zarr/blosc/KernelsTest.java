@@ -30,7 +30,7 @@ class KernelsTest {
   void bitUnshuffleInvertsTheBitshuffleDefinition() {
     Random rnd = new Random(2);
     for (int typeSize : new int[] {1, 2, 4, 8, 12}) {
-      for (int n : new int[] {8, 64, 1000, 1003}) {
+      for (int n : new int[] {8, 64, 1000, 1003, 4096 + 72}) {
         int len = n * typeSize + (typeSize > 1 ? 1 : 0); // a stray byte after the elements
         byte[] data = new byte[len];
         rnd.nextBytes(data);
@@ -48,7 +48,7 @@ class KernelsTest {
           }
         }
         byte[] back = new byte[len];
-        Unshuffle.bits(typeSize, shuffled, 0, back, 0, len);
+        Unshuffle.bits(typeSize, shuffled, 0, back, 0, len, new byte[len]);
         assertArrayEquals(data, back, "typesize " + typeSize + ", " + n + " elements");
       }
     }
@@ -71,6 +71,69 @@ class KernelsTest {
       byte[] back = new byte[len + 5];
       Unshuffle.bytes(typeSize, shuffled, 0, back, 5, len);
       assertArrayEquals(data, java.util.Arrays.copyOfRange(back, 5, len + 5));
+    }
+  }
+
+  @Test
+  void shuffleKernelsAreTheInversesOfTheUnshuffleOnes() {
+    Random rnd = new Random(4);
+    for (int typeSize : new int[] {1, 2, 3, 4, 8, 12}) {
+      for (int len : new int[] {0, 1, 7, 64, 96, 1000, 1003, 4096, 4099}) {
+        byte[] data = new byte[len];
+        rnd.nextBytes(data);
+        byte[] shuffled = new byte[len + 3];
+        byte[] back = new byte[len + 2];
+        Shuffle.bytes(typeSize, data, 0, shuffled, 3, len);
+        if (typeSize > 1) {
+          Unshuffle.bytes(typeSize, shuffled, 3, back, 2, len);
+        } else {
+          System.arraycopy(shuffled, 3, back, 2, len); // 1-byte types are not byte-shuffled
+        }
+        assertArrayEquals(data, java.util.Arrays.copyOfRange(back, 2, len + 2), "bytes, typesize " + typeSize);
+        Shuffle.bits(typeSize, data, 0, shuffled, 3, len, new byte[len]);
+        Unshuffle.bits(typeSize, shuffled, 3, back, 2, len, new byte[len]);
+        assertArrayEquals(data, java.util.Arrays.copyOfRange(back, 2, len + 2), "bits, typesize " + typeSize);
+      }
+    }
+  }
+
+  @Test
+  void shuffleKernelsMatchTheirDefinitions() {
+    Random rnd = new Random(6);
+    for (int typeSize : new int[] {2, 4, 3, 1}) {
+      // whole 64-element batches, a tail of groups, a tail of elements, too few for bitshuffle
+      for (int n : new int[] {200, 64, 1024 + 64 + 8, 1003, 6}) {
+        int len = n * typeSize + (typeSize > 1 ? 1 : 0); // a stray byte after the elements
+        byte[] data = new byte[len];
+        rnd.nextBytes(data);
+        byte[] bytes = data.clone();
+        byte[] bits = data.clone();
+        if (typeSize > 1) {
+          for (int i = 0; i < n; i++) {
+            for (int j = 0; j < typeSize; j++) {
+              bytes[j * n + i] = data[i * typeSize + j];
+            }
+          }
+        }
+        if (n % 8 == 0) {
+          java.util.Arrays.fill(bits, 0, n * typeSize, (byte) 0);
+          for (int i = 0; i < n; i++) {
+            for (int j = 0; j < typeSize; j++) {
+              for (int k = 0; k < 8; k++) {
+                int bit = (data[i * typeSize + j] >>> k) & 1;
+                bits[(j * 8 + k) * (n / 8) + i / 8] |= (byte) (bit << (i % 8));
+              }
+            }
+          }
+        }
+        byte[] got = new byte[len + 3];
+        Shuffle.bytes(typeSize, data, 0, got, 3, len);
+        assertArrayEquals(bytes, java.util.Arrays.copyOfRange(got, 3, len + 3), "byte shuffle, typesize "
+            + typeSize + ", " + n + " elements");
+        Shuffle.bits(typeSize, data, 0, got, 3, len, new byte[len]);
+        assertArrayEquals(bits, java.util.Arrays.copyOfRange(got, 3, len + 3), "bitshuffle, typesize "
+            + typeSize + ", " + n + " elements");
+      }
     }
   }
 
