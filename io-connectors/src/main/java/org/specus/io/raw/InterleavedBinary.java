@@ -1,27 +1,19 @@
 package org.specus.io.raw;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import org.specus.io.RecordingException;
 
 /**
  * Samples of a headerless file: {@code storedChannels} values of one {@link SampleType} per sample,
- * interleaved, little-endian, after {@code offsetBytes} of header. Reads are positional (safe from
- * several threads at once) in blocks of whole samples, touch only the requested range, and keep the
+ * interleaved, little-endian, after {@code offsetBytes} of header. Reads go through a {@link FrameReader} (positional, safe from
+ * several threads at once, uncached where possible) in blocks of whole samples, touch only the requested range, and keep the
  * selected columns. Shared by the raw binary and Open Ephys readers.
  */
 public final class InterleavedBinary implements AutoCloseable {
-  private static final int BLOCK_BYTES = 4 << 20;
-  private static final ThreadLocal<ByteBuffer> BLOCK = ThreadLocal.withInitial(
-      () -> ByteBuffer.allocateDirect(BLOCK_BYTES).order(ByteOrder.LITTLE_ENDIAN));
-
   private final Path file;
   private final SampleType type;
   private final int storedChannels;
@@ -29,10 +21,10 @@ public final class InterleavedBinary implements AutoCloseable {
   private final long offsetBytes;
   private final long sizeBytes;
   private final long numSamples;
-  private final FileChannel channel;
+  private final FrameReader reader;
 
   private InterleavedBinary(Path file, SampleType type, int storedChannels, int[] columns, long offsetBytes,
-      long sizeBytes, FileChannel channel) {
+      long sizeBytes, FrameReader reader) {
     this.file = file;
     this.type = type;
     this.storedChannels = storedChannels;
@@ -40,7 +32,7 @@ public final class InterleavedBinary implements AutoCloseable {
     this.offsetBytes = offsetBytes;
     this.sizeBytes = sizeBytes;
     this.numSamples = (sizeBytes - offsetBytes) / ((long) storedChannels * type.bytes());
-    this.channel = channel;
+    this.reader = reader;
   }
 
   /**
@@ -78,7 +70,7 @@ public final class InterleavedBinary implements AutoCloseable {
     }
     try {
       return new InterleavedBinary(file, type, storedChannels, columns.clone(), offsetBytes, size,
-          FileChannel.open(file, StandardOpenOption.READ));
+          FrameReader.open(file));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open " + file, e);
     }
@@ -162,27 +154,8 @@ public final class InterleavedBinary implements AutoCloseable {
           + ") of " + columns.length + " channels need " + values);
     }
     int frame = storedChannels * type.bytes();
-    ByteBuffer block = frame <= BLOCK_BYTES ? BLOCK.get()
-        : ByteBuffer.allocateDirect(frame).order(ByteOrder.LITTLE_ENDIAN);
-    int samplesPerBlock = block.capacity() / frame;
-    int out = 0;
-    for (long s = start; s < end; ) {
-      int k = (int) Math.min(samplesPerBlock, end - s);
-      block.clear().limit(k * frame);
-      long pos = offsetBytes + s * frame;
-      while (block.hasRemaining()) {
-        int n = channel.read(block, pos);
-        if (n < 0) {
-          throw new EOFException(file.getFileName() + ": ended at byte " + pos + " while reading (file shrank since"
-              + " it was opened?)");
-        }
-        pos += n;
-      }
-      block.flip();
-      sink.accept(block.slice().order(ByteOrder.LITTLE_ENDIAN), k, out);
-      out += k * columns.length;
-      s += k;
-    }
+    int nCh = columns.length;
+    reader.read(offsetBytes + start * frame, frame, end - start, (block, k, done) -> sink.accept(block, k, done * nCh));
   }
 
   private static boolean isIdentity(int[] columns) {
@@ -196,6 +169,6 @@ public final class InterleavedBinary implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    channel.close();
+    reader.close();
   }
 }

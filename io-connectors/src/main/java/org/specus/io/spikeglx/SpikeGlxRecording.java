@@ -1,16 +1,11 @@
 package org.specus.io.spikeglx;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.ShortBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -22,6 +17,7 @@ import java.util.OptionalLong;
 import java.util.stream.Collectors;
 import org.specus.io.Recording;
 import org.specus.io.RecordingException;
+import org.specus.io.raw.FrameReader;
 
 /**
  * A SpikeGLX {@code .bin} with its {@code .meta}: {@code nSavedChans} little-endian int16 words
@@ -31,21 +27,16 @@ import org.specus.io.RecordingException;
 public final class SpikeGlxRecording implements Recording {
 
   private static final int BYTES_PER_WORD = 2;
-  // Reads go through one block per thread: large enough for few system calls on a 13 GB file,
-  // small enough that many worker threads do not add up.
-  private static final int BLOCK_BYTES = 4 << 20;
-  private static final ThreadLocal<ByteBuffer> BLOCK = ThreadLocal.withInitial(
-      () -> ByteBuffer.allocateDirect(BLOCK_BYTES).order(ByteOrder.LITTLE_ENDIAN));
 
   private final Path bin;
   private final SpikeGlxChannels channels;
   private final long binBytes;
   private final long numSamples;
   private final List<String> warnings;
-  private final FileChannel file;
+  private final FrameReader file;
 
   private SpikeGlxRecording(Path bin, SpikeGlxChannels channels, long binBytes, List<String> warnings,
-      FileChannel file) {
+      FrameReader file) {
     this.bin = bin;
     this.channels = channels;
     this.binBytes = binBytes;
@@ -99,7 +90,7 @@ public final class SpikeGlxRecording implements Recording {
       warnings.add(bin.getFileName() + ": no samples");
     }
     try {
-      FileChannel file = FileChannel.open(bin, StandardOpenOption.READ);
+      FrameReader file = FrameReader.open(bin);
       return new SpikeGlxRecording(bin, channels, size, Collections.unmodifiableList(warnings), file);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open " + bin, e);
@@ -248,8 +239,8 @@ public final class SpikeGlxRecording implements Recording {
   }
 
   /**
-   * Reads {@code [start, end)} with positional reads (safe from several threads at once) in blocks
-   * of whole samples, keeping the processed columns, which are the first {@code numChannels()} of
+   * Reads {@code [start, end)} through a {@link FrameReader} (positional, safe from several threads at
+   * once, bypassing the page cache where possible) in blocks of whole samples, keeping the processed columns, which are the first {@code numChannels()} of
    * each sample (see {@link SpikeGlxChannels}).
    */
   @Override
@@ -277,14 +268,26 @@ public final class SpikeGlxRecording implements Recording {
     int nCh = numChannels();
     int nSaved = channels.savedChannels();
     readBlocks(start, end, dst.length, (words, k, out) -> {
+      // A bulk copy out of the direct buffer, then a plain loop that C2 vectorises: about 3× faster
+      // than converting value by value through the ShortBuffer.
+      short[] w = WORDS.get();
+      if (w.length < k * nSaved) {
+        w = new short[k * nSaved];
+        WORDS.set(w);
+      }
+      words.get(w, 0, k * nSaved);
       for (int i = 0; i < k; i++) {
-        int from = i * nSaved;
-        int to = out + i * nCh;
-        for (int c = 0; c < nCh; c++) {
-          dst[to + c] = words.get(from + c);
-        }
+        toFloat(w, i * nSaved, dst, out + i * nCh, nCh);
       }
     });
+  }
+
+  private static final ThreadLocal<short[]> WORDS = ThreadLocal.withInitial(() -> new short[0]);
+
+  private static void toFloat(short[] src, int from, float[] dst, int to, int n) {
+    for (int c = 0; c < n; c++) {
+      dst[to + c] = src[from + c];
+    }
   }
 
   /** What to do with {@code k} whole samples of the file, to be written from {@code dst[out]}. */
@@ -304,31 +307,7 @@ public final class SpikeGlxRecording implements Recording {
           + ") of " + nCh + " channels need " + values);
     }
     int frame = channels.savedChannels() * BYTES_PER_WORD;
-    ByteBuffer block = frame <= BLOCK_BYTES ? BLOCK.get()
-        : ByteBuffer.allocateDirect(frame).order(ByteOrder.LITTLE_ENDIAN);
-    int samplesPerBlock = block.capacity() / frame;
-    int out = 0;
-    for (long s = start; s < end; ) {
-      int k = (int) Math.min(samplesPerBlock, end - s);
-      block.clear().limit(k * frame);
-      readFully(block, s * frame);
-      block.flip();
-      sink.accept(block.asShortBuffer(), k, out);
-      out += k * nCh;
-      s += k;
-    }
-  }
-
-  private void readFully(ByteBuffer buf, long position) throws IOException {
-    long pos = position;
-    while (buf.hasRemaining()) {
-      int n = file.read(buf, pos);
-      if (n < 0) {
-        throw new EOFException(bin.getFileName() + ": ended at byte " + pos + " while reading (file shrank since"
-            + " it was opened?)");
-      }
-      pos += n;
-    }
+    file.read(start * frame, frame, end - start, (block, k, done) -> sink.accept(block.asShortBuffer(), k, done * nCh));
   }
 
   @Override
