@@ -2,6 +2,7 @@ package org.specus.io;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.specus.io.nwb.NwbRecording;
 import org.specus.io.openephys.OpenEphysRecording;
@@ -46,6 +47,7 @@ public final class Recordings {
    */
   public static Recording open(Path path, ReaderOptions options) {
     String format = options.format() != null ? options.format() : detect(path, options);
+    checkOptionsApply(path, format, options);
     return switch (format) {
       case "spikeglx" -> options.concatTriggers() ? SpikeGlxTriggers.open(path) : SpikeGlxRecording.open(path);
       case "openephys" -> OpenEphysRecording.open(path, options.stream());
@@ -54,6 +56,36 @@ public final class Recordings {
       case "raw" -> RawBinaryRecording.open(path, options);
       default -> throw new IllegalArgumentException(path + ": unknown reader '" + format + "'; " + SUPPORTED);
     };
+  }
+
+  /**
+   * Refuses options that the chosen reader would ignore: a {@code --stream} given for a SpikeGLX
+   * file, or {@code --raw-*} for a {@code .bin} that has a {@code .meta}, means the user expects a
+   * selection or a layout that would silently not happen, and an output made that way would look
+   * like the one they asked for.
+   */
+  static void checkOptionsApply(Path path, String format, ReaderOptions options) {
+    List<String> unused = new ArrayList<>();
+    if (options.stream() != null && !format.equals("openephys")) {
+      unused.add("--stream (Open Ephys)");
+    }
+    if (options.series() != null && !format.equals("nwb")) {
+      unused.add("--series (NWB)");
+    }
+    if (options.concatTriggers() && !format.equals("spikeglx")) {
+      unused.add("--concat-triggers (SpikeGLX)");
+    }
+    boolean raw = options.hasRawLayout() || options.rawOffset() != null || options.rawGainToUv() != null
+        || options.rawPositions() != null;
+    if (raw && !format.equals("raw")) {
+      unused.add("--raw-* (headerless binary)");
+    }
+    if (!unused.isEmpty()) {
+      String hint = raw && format.equals("spikeglx") && options.format() == null
+          ? "; add --format-in raw to read it as a headerless binary" : "; remove " + (unused.size() == 1 ? "it" : "them");
+      throw RecordingException.in(path, "read as " + format + (options.format() == null ? " (detected from the path)" : "")
+          + ", which does not use " + String.join(", ", unused) + hint);
+    }
   }
 
   /** The reader name for {@code path}. */

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.PipelineResult;
 import org.specus.io.ReaderOptions;
+import org.specus.io.beam.OpenRecordings;
 import org.specus.io.beam.RecordingInfo;
 import org.specus.io.output.OutputLock;
 import org.specus.pipeline.PeakMemory;
@@ -55,6 +56,8 @@ final class PreprocessRun {
       if (outcome.state() != PipelineResult.State.DONE) {
         throw new IllegalStateException("the pipeline ended in state " + outcome.state());
       }
+    } finally {
+      OpenRecordings.close(rec.path()); // a JVM that runs several jobs (tests, the demo) keeps no reader open
     }
     long peak = PeakMemory.residentBytes();
     out.println();

@@ -76,7 +76,7 @@ public final class PipelineSpec {
         default -> o.op().replace('_', ' ');
       });
     }
-    return parts.isEmpty() ? "none (copy to float32)" : String.join(" > ", parts);
+    return parts.isEmpty() ? "no operations" : String.join(" > ", parts);
   }
 
   private static String trim(Object v) {

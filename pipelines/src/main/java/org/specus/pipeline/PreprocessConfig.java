@@ -200,6 +200,6 @@ public record PreprocessConfig(
 
   /** One line a person reads: {@code bandpass 300-6000 Hz (order 5) > median reference > global whitening}. */
   public String chainSummary() {
-    return pipeline.summary();
+    return pipeline.ops().isEmpty() ? "no operations (copy to " + dtype + ")" : pipeline.summary();
   }
 }

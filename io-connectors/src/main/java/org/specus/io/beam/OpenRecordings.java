@@ -14,32 +14,53 @@ import org.specus.io.Recordings;
  */
 public final class OpenRecordings {
   private static final ConcurrentHashMap<String, Recording> OPEN = new ConcurrentHashMap<>();
+  private static final String SEPARATOR = "\u0000";
 
   private OpenRecordings() {}
 
   /**
-   * Closes the recording at {@code path} if this JVM has it open. Call only when no pipeline that
-   * reads it is running; a later {@link #get} opens it again.
+   * Closes every reader this JVM has open on {@code path} (whatever options it was opened with). Call
+   * only when no pipeline that reads it is running; a later {@link #get} opens it again.
    */
   public static void close(String path) {
-    Recording r = OPEN.remove(path);
-    if (r != null) {
-      try {
-        r.close();
-      } catch (java.io.IOException e) {
-        // Read-only: nothing was lost, and the next run opens a fresh reader.
+    String prefix = path + SEPARATOR;
+    for (String key : OPEN.keySet()) {
+      if (key.startsWith(prefix)) {
+        Recording r = OPEN.remove(key);
+        if (r != null) {
+          try {
+            r.close();
+          } catch (java.io.IOException e) {
+            // Read-only: nothing was lost, and the next run opens a fresh reader.
+          }
+        }
       }
     }
   }
 
+  /** How many readers are open in this JVM (for tests). */
+  static int openCount() {
+    return OPEN.size();
+  }
+
+  /**
+   * The shared reader for {@code info}. The key holds the options (one file can hold several streams)
+   * and the fingerprint, so that a file changed between two runs in one JVM is never read through a
+   * reader opened on its former contents.
+   */
   static Recording get(RecordingInfo info) {
     ReaderOptions options = info.readerOptions() == null ? ReaderOptions.auto() : info.readerOptions();
     return OPEN.computeIfAbsent(
-        info.path() + "\u0000" + options,
+        info.path() + SEPARATOR + options + SEPARATOR + info.fingerprint(),
         k -> {
           String p = info.path();
           Recording r = Recordings.open(Path.of(p), options);
           if (!r.fingerprint().equals(info.fingerprint())) {
+            try {
+              r.close();
+            } catch (java.io.IOException ignored) {
+              // The change is what matters.
+            }
             throw new IllegalStateException(
                 p + ": the recording changed while the pipeline was running (fingerprint differs)");
           }

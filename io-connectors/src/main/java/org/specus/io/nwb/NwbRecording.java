@@ -78,7 +78,7 @@ public final class NwbRecording implements Recording {
     this.positionsFrom = positionsFrom;
     this.warnings = warnings;
     this.fingerprint = fingerprint;
-    this.storedType = data.getJavaType().getSimpleName();
+    this.storedType = typeName(data.getJavaType());
   }
 
   /**
@@ -266,6 +266,12 @@ public final class NwbRecording implements Recording {
       ids.add(all != null && r >= 0 && r < all.length ? Long.toString(all[(int) r]) : Long.toString(r));
     }
     return ids;
+  }
+
+  /** NumPy's name for a stored Java type ({@code short} is {@code int16}), as the other readers say it. */
+  private static String typeName(Class<?> t) {
+    return t == short.class ? "int16" : t == int.class ? "int32" : t == long.class ? "int64" : t == byte.class ? "int8"
+        : t == float.class ? "float32" : t == double.class ? "float64" : t.getSimpleName();
   }
 
   private static boolean isNumeric(Class<?> t) {

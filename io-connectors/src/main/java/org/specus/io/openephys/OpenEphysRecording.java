@@ -115,6 +115,14 @@ public final class OpenEphysRecording implements Recording {
     JsonNode root = parse(oebin);
     List<Stream1> streams = streams(oebin, root);
     Stream1 s = choose(oebin, streams, wanted);
+    if (String.valueOf(path.getFileName()).equals("continuous.dat")) {
+      // The file names its stream: a --stream naming another one would read a file the user did not give.
+      String named = path.toAbsolutePath().getParent().getFileName().toString();
+      if (!s.folder().equals(named)) {
+        throw RecordingException.in(path, "is the data of stream " + named + ", but --stream asks for " + wanted
+            + "; give the recording's folder or " + STRUCTURE + " with --stream, or this file alone");
+      }
+    }
     Path dat = oebin.resolveSibling("continuous").resolve(s.folder()).resolve("continuous.dat");
     if (!Files.isRegularFile(dat)) {
       throw RecordingException.in(oebin, "continuous[" + s.name() + "].folder_name names "

@@ -80,7 +80,10 @@ public final class RawBinaryRecording implements Recording {
       source = positions.getFileName().toString();
     }
     double gain = options.rawGainToUv() == null ? 1.0 : options.rawGainToUv();
-    String fp = fingerprint(file, data.sizeBytes(), type.label() + ":" + n + ":" + options.rawRate() + ":" + offset);
+    // Gain and positions are part of what the input is: positions decide the neighbours of a local
+    // reference or whitening, so a rerun with other positions must not reuse shards made with these.
+    String fp = fingerprint(file, data.sizeBytes(), type.label() + ":" + n + ":" + options.rawRate() + ":" + offset
+        + ":" + gain + ":" + Arrays.deepToString(locations));
     return new RawBinaryRecording(data, options.rawRate(), n, gain, locations, source, fp, offset);
   }
 

@@ -194,7 +194,19 @@ public final class ZarrRecording implements Recording {
       }
     };
     return new ZarrRecording(root, 2, rate, shape[0], ch, ids, gain(root, gain, ch, warnings), locations(root, loc, ch),
-        t.dtype(), traces, Collections.unmodifiableList(warnings), fingerprint(root, tracesDir.resolve(".zarray")));
+        numpyName(t.dtype()), traces, Collections.unmodifiableList(warnings), fingerprint(root, tracesDir.resolve(".zarray")));
+  }
+
+  /** {@code i2} is {@code int16}, {@code f4} {@code float32}: the names the v3 stores and the other readers use. */
+  private static String numpyName(String v2) {
+    return switch (v2) {
+      case "i2" -> "int16";
+      case "i4" -> "int32";
+      case "u2" -> "uint16";
+      case "f4" -> "float32";
+      case "f8" -> "float64";
+      default -> v2;
+    };
   }
 
   private interface IdSource {
@@ -354,7 +366,7 @@ public final class ZarrRecording implements Recording {
 
   @Override
   public void readInt16(long start, long end, short[] dst) throws IOException {
-    if (!dtype.equals("int16") && !dtype.equals("i2")) {
+    if (!dtype.equals("int16")) {
       throw new UnsupportedOperationException(root.getFileName() + " holds " + dtype + "; read it as float");
     }
     checkRange(start, end);
