@@ -41,18 +41,15 @@ class ResumeFormatsTest {
     Path bin = TestRecordings.synth(tmp, "resume", 3, 32, 13);
     PreprocessConfig config = PreprocessConfig.defaults().toBuilder().format(format).tileSeconds(0.25).build();
     int tiles = 12;
+    // The uninterrupted run in a JVM of its own: metadata written by different JVMs must agree too.
     Path reference = tmp.resolve("reference");
-    PreprocessJob uninterrupted = new PreprocessJob(bin, reference, config, 2);
-    uninterrupted.run(uninterrupted.build());
+    Process whole = specus(tmp.resolve("reference.log"), 0, bin, reference, format, 2);
+    assertEquals(0, whole.waitFor(), Files.readString(tmp.resolve("reference.log")));
 
     // A run killed (SIGKILL: no shutdown hook, no finally) while it is writing tiles.
     Path out = tmp.resolve("out");
     Path log = tmp.resolve("child.log");
-    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx640m", "-Dspecus.test.tileDelayMillis=300", "-cp", System.getProperty("java.class.path"),
-        "org.specus.cli.Main", "preprocess", bin.toString(), "-o", out.toString(), "--format", format,
-        "--tile", "250ms", "--parallelism", "1")
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process child = specus(log, 300, bin, out, format, 1);
     try {
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
       while (tilesPresent(out, format).size() < 5 && child.isAlive() && System.nanoTime() < deadline) {
@@ -106,6 +103,16 @@ class ResumeFormatsTest {
     }
     assertTrue(OutputStore.isComplete(out));
     assertSameOutput(reference, out);
+  }
+
+  /** {@code specus preprocess} in a JVM of its own, each tile waiting {@code delayMillis} (test hook). */
+  static Process specus(Path log, long delayMillis, Path bin, Path out, String format, int parallelism)
+      throws IOException {
+    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx640m", "-D" + TestHooks.TILE_DELAY_PROPERTY + "=" + delayMillis, "-cp", System.getProperty("java.class.path"),
+        "org.specus.cli.Main", "preprocess", bin.toString(), "-o", out.toString(), "--format", format,
+        "--tile", "250ms", "--parallelism", Integer.toString(parallelism))
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
   /** The tiles a run has finished so far: Zarr v2 chunks under their key, binary tile records. */

@@ -19,6 +19,7 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
+import org.specus.io.StableOrder;
 import org.specus.io.WriteBuffers;
 import org.specus.io.beam.Artifact;
 import org.specus.io.beam.RecordingInfo;
@@ -263,7 +264,7 @@ public final class BinaryWriter implements TileWriter {
 
   private static void write(Path file, Object value) throws IOException {
     Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    JSON.writeValue(tmp.toFile(), value);
+    JSON.writeValue(tmp.toFile(), StableOrder.of(value));
     Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 

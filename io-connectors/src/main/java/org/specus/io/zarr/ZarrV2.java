@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.specus.io.StableOrder;
 import org.specus.io.WriteBuffers;
 
 /**
@@ -189,7 +190,7 @@ public final class ZarrV2 {
   }
 
   static byte[] json(Object value) throws IOException {
-    return JSON.writeValueAsString(value).getBytes(StandardCharsets.UTF_8);
+    return JSON.writeValueAsString(StableOrder.of(value)).getBytes(StandardCharsets.UTF_8);
   }
 
   /** Names of the child arrays or groups of a v2 group directory. */
