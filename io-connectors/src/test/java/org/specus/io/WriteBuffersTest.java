@@ -10,9 +10,14 @@ import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The direct write path makes the same bytes as the heap one it replaced: samples as little-endian
@@ -118,6 +123,38 @@ class WriteBuffersTest {
       damaged[5] ^= 0x55; // inside the frame header
       assertFalse(buffers.decompressesTo(direct(damaged), raw.length), "damaged header");
       assertFalse(buffers.decompressesTo(direct(new byte[0]), raw.length), "empty");
+    }
+  }
+
+  @Test
+  void buffersLargerThanTheDirectLimitLiveOnTheHeapAndMakeTheSameBytes(@TempDir Path tmp) throws Exception {
+    int size = WriteBuffers.DIRECT_MAX + 4096; // e.g. a Zarr v2 chunk: a whole tile
+    byte[] bytes = signal(size, 9);
+    try (WriteBuffers buffers = new WriteBuffers()) {
+      ByteBuffer raw = buffers.raw(size);
+      assertFalse(raw.isDirect());
+      raw.put(bytes).flip();
+      ByteBuffer frame = buffers.compress(raw, 1);
+      assertFalse(frame.isDirect());
+      assertArrayEquals(Zstd.compress(bytes, 1), bytes(frame));
+      // Written and read back through the direct staging buffer.
+      Path file = tmp.resolve("chunk");
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        assertEquals(7 + frame.remaining(), buffers.write(ch, frame, 7));
+      }
+      byte[] onDisk = Files.readAllBytes(file);
+      assertArrayEquals(Zstd.compress(bytes, 1), Arrays.copyOfRange(onDisk, 7, onDisk.length));
+      ByteBuffer packed = buffers.packed(size);
+      packed.limit(onDisk.length - 7);
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        assertTrue(buffers.read(ch, packed, 7));
+        assertFalse(buffers.read(ch, buffers.small(10), onDisk.length - 5), "past the end");
+      }
+      packed.flip();
+      assertTrue(buffers.decompressesTo(packed, size));
+      assertArrayEquals(bytes, bytes(buffers.raw(size)));
+      packed.limit(packed.limit() - 1);
+      assertFalse(buffers.decompressesTo(packed, size), "cut short");
     }
   }
 

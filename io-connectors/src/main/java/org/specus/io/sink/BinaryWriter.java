@@ -112,7 +112,7 @@ public final class BinaryWriter implements TileWriter {
         raw.flip();
         crc.update(raw);
         raw.rewind();
-        position = WriteBuffers.writeFully(f, raw, position);
+        position = buffers.write(f, raw, position);
       }
     }
     writeRecord(index, start, bytes, crc.getValue());
@@ -163,7 +163,7 @@ public final class BinaryWriter implements TileWriter {
         for (long done = 0; done < bytes; ) {
           int n = (int) Math.min(SLICE_BYTES, bytes - done);
           ByteBuffer b = buffers.raw(n);
-          if (!WriteBuffers.readFully(ch, b, start + done)) {
+          if (!buffers.read(ch, b, start + done)) {
             return OptionalLong.empty();
           }
           b.flip();

@@ -25,8 +25,12 @@ import org.specus.io.zarr.ZarrV2;
  * {@code provenance} (null: SpikeInterface would try to rebuild a Python object from it) with
  * Specus's own under {@code specus_provenance}. Consolidated metadata is written last.
  *
- * <p>A chunk is encoded into a reused direct buffer, compressed direct-to-direct and written
- * from a direct buffer under a temporary name, then renamed onto its key ({@link ZarrV2#writeZstdChunk}).
+ * <p>A chunk is encoded into a reused buffer, compressed into a second one and written under a
+ * temporary name, then renamed onto its key ({@link ZarrV2#writeZstdChunk}). A chunk is a whole
+ * tile, so for real recordings these two buffers are larger than {@link WriteBuffers#DIRECT_MAX}
+ * and live on the heap (a Flink TaskManager has too little direct memory for them); they are still
+ * reused from tile to tile, compressed array-to-array without copies, and written through a small
+ * direct buffer.
  * Resuming: a chunk under its key that decodes to exactly one chunk's bytes is kept
  * ({@link ZarrV2#intactZstdChunk}). Chunks are not fsynced one by one; {@link #commit} forces
  * everything once.

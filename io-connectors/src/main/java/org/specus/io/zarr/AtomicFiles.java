@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.UUID;
+import org.specus.io.WriteBuffers;
 
 /**
  * Write-to-temporary-then-rename, so a reader (or a restarted pipeline) never sees a half-written
@@ -41,15 +42,13 @@ final class AtomicFiles {
     return FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
   }
 
-  /** Writes {@code bytes}' remaining bytes (best a direct buffer) to {@code target} atomically. */
-  static void write(Path target, ByteBuffer bytes) throws IOException {
+  /** Writes {@code bytes}' remaining bytes (a buffer of {@code buffers}) to {@code target} atomically. */
+  static void write(Path target, ByteBuffer bytes, WriteBuffers buffers) throws IOException {
     Path tmp = temporarySibling(target);
     boolean committed = false;
     try {
       try (FileChannel out = openChannel(tmp)) {
-        while (bytes.hasRemaining()) {
-          out.write(bytes);
-        }
+        buffers.write(out, bytes);
       }
       commit(tmp, target);
       committed = true;

@@ -16,8 +16,9 @@ import org.specus.io.WriteBuffers;
  * <p>Streaming: one inner chunk is encoded and written at a time, so memory is two inner-chunk
  * buffers whatever the shard or array size. Each inner chunk's samples are copied once, from the
  * caller's array into a direct buffer, compressed direct-to-direct and written with a
- * {@link FileChannel} from direct buffers ({@link WriteBuffers}), so no {@code byte[]} copy and no
- * temporary JDK buffer is made on the way. The shard goes to a hidden temporary file in the same
+ * {@link FileChannel} from direct buffers ({@link WriteBuffers}; an inner chunk larger than
+ * {@link WriteBuffers#DIRECT_MAX} goes through heap buffers instead), so no {@code byte[]} copy and
+ * no temporary JDK buffer is made on the way. The shard goes to a hidden temporary file in the same
  * directory, is optionally fsynced, and is renamed atomically onto its key, so a crash or a failed
  * bundle never leaves a half shard where readers look, and a retried bundle simply replaces it.
  * Stateless apart from the buffers, hence safe for concurrent calls writing different shards with
@@ -161,7 +162,7 @@ public final class ShardWriter {
           // Content size in the frame header lets readers (zarrita/numcodecs) size their output.
           ByteBuffer packed = buffers.compress(raw, layout.zstdLevel());
           int n = packed.remaining();
-          WriteBuffers.writeFully(out, packed);
+          buffers.write(out, packed);
           index.putLong(offset).putLong(n);
           offset += n;
         }
@@ -169,7 +170,7 @@ public final class ShardWriter {
         index.flip();
         crc.update(index);
         index.limit(indexBytes + 4).putInt(indexBytes, (int) crc.getValue()).position(0);
-        WriteBuffers.writeFully(out, index);
+        buffers.write(out, index);
         if (fsync) {
           out.force(true);
         }

@@ -87,15 +87,15 @@ public final class ZarrV2 {
 
   /**
    * Writes one chunk from its raw little-endian bytes ({@code raw}'s remaining bytes, a buffer of
-   * {@code buffers}), compressed with zstd at {@code level} direct-to-direct as numcodecs'
-   * {@code Zstd} stores it (one frame, content size in its header); returns the chunk's size.
+   * {@code buffers}), compressed with zstd at {@code level} as numcodecs' {@code Zstd} stores it
+   * (one frame, content size in its header); returns the chunk's size.
    * Byte for byte what {@link #writeChunk} writes for the same bytes.
    */
   public static long writeZstdChunk(Path arrayDir, String key, ByteBuffer raw, int level, WriteBuffers buffers)
       throws IOException {
     ByteBuffer packed = buffers.compress(raw, level);
     int n = packed.remaining();
-    AtomicFiles.write(arrayDir.resolve(key), packed);
+    AtomicFiles.write(arrayDir.resolve(key), packed, buffers);
     return n;
   }
 
@@ -115,7 +115,7 @@ public final class ZarrV2 {
         return -1;
       }
       packed.limit((int) size);
-      if (!WriteBuffers.readFully(ch, packed, 0)) {
+      if (!buffers.read(ch, packed, 0)) {
         return -1;
       }
       packed.flip();

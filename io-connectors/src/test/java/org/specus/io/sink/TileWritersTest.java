@@ -164,6 +164,32 @@ class TileWritersTest {
   }
 
   @Test
+  void zarrV2ChunksOfRealSizeAreTheSameBytes() throws IOException {
+    // 1 s of 384 float32 channels: a chunk above WriteBuffers.DIRECT_MAX, compressed on the heap.
+    int rows = 30000;
+    int ch = 384;
+    ZarrV2Writer w = new ZarrV2Writer(tmp.resolve("big.zarr"), rows + 100, ch, rows, 1, SampleEncoding.float32());
+    float[] f = new float[rows * ch];
+    Random r = new Random(4);
+    for (int i = 0; i < f.length; i++) {
+      f[i] = (float) (Math.sin(i * 1e-3) * 50 + r.nextGaussian() * 10);
+    }
+    try (WriteBuffers buffers = new WriteBuffers()) {
+      w.write(0, 0, f, rows, buffers);
+      w.write(1, rows, f, 100, buffers); // the last chunk: 100 rows, padded to a whole chunk
+      for (int t = 0; t < 2; t++) {
+        ByteBuffer raw = ByteBuffer.allocate(rows * ch * 4).order(ByteOrder.LITTLE_ENDIAN);
+        raw.asFloatBuffer().put(f, 0, (t == 0 ? rows : 100) * ch);
+        Path chunk = tmp.resolve("big.zarr/traces_seg0/" + t + ".0");
+        assertArrayEquals(Zstd.compress(raw.array(), 1), Files.readAllBytes(chunk), "chunk " + t);
+        assertEquals(OptionalLong.of(Files.size(chunk)), w.intact(t, buffers));
+      }
+      cut(tmp.resolve("big.zarr/traces_seg0/0.0"), 1);
+      assertFalse(w.intact(0, buffers).isPresent(), "cut short");
+    }
+  }
+
+  @Test
   void binaryKeepsTilesWhoseRecordAndBytesAgree() throws IOException {
     Path root = tmp.resolve("bin.d");
     Files.createDirectories(root);
