@@ -18,13 +18,13 @@ import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.specus.io.ReaderOptions;
 import org.specus.io.beam.RecordingInfo;
 import org.specus.io.beam.RecordingSource;
+import org.specus.io.beam.TileSink;
 import org.specus.io.beam.Tiles;
-import org.specus.io.beam.ZarrSink;
 import org.specus.io.output.OutputStore;
-import org.specus.io.sink.OutputFormat;
 
 /**
- * Builds the preprocessing pipeline for one recording and runs it: reader, chain, Zarr sink.
+ * Builds the preprocessing pipeline for one recording and runs it: reader, chain, sink (in the
+ * configured output format).
  * Everything that can be checked is checked while building, before the output directory is
  * touched and before any tile is processed.
  */
@@ -76,8 +76,13 @@ public final class PreprocessJob {
     OutputStore.ResultKey key = resultKey(config, rec.fingerprint());
     Map<String, Object> provenance = provenance(rec, tiles, version);
     tiles = TestHooks.slowDownIfAsked(tiles); // test only; after the provenance, which must not show it
-    tiles.apply("Write " + output.getFileName(), config.outputFormat().sink(new OutputFormat.Spec(output,
-        config.innerChunkSamples(), config.zstdLevel(), config.sampleEncoding(), provenance, key)));
+    tiles.apply("Write " + output.getFileName(), TileSink.to(output)
+        .withFormat(config.outputFormat())
+        .withEncoding(config.sampleEncoding())
+        .withInnerChunkSamples(config.innerChunkSamples())
+        .withZstdLevel(config.zstdLevel())
+        .withProvenance(provenance)
+        .withResultKey(key));
     return new Plan(p, rec, tiles.numTiles(), key);
   }
 
@@ -95,12 +100,12 @@ public final class PreprocessJob {
   /** As {@link #execute}, also reporting the sink's counts of computed and reused tiles. */
   public Outcome executeCounting(Plan plan) {
     PipelineResult result = runner.runToEnd(plan.pipeline());
-    return new Outcome(result.getState(), counter(result, ZarrSink.TILES_COMPUTED), counter(result, ZarrSink.TILES_REUSED));
+    return new Outcome(result.getState(), counter(result, TileSink.TILES_COMPUTED), counter(result, TileSink.TILES_REUSED));
   }
 
   private static long counter(PipelineResult result, String name) {
     MetricQueryResults metrics = result.metrics().queryMetrics(
-        MetricsFilter.builder().addNameFilter(MetricNameFilter.named(ZarrSink.METRICS, name)).build());
+        MetricsFilter.builder().addNameFilter(MetricNameFilter.named(TileSink.METRICS, name)).build());
     long total = 0;
     for (MetricResult<Long> c : metrics.getCounters()) {
       Long value;

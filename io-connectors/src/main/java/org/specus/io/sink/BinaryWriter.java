@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,9 +15,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import org.specus.io.StableOrder;
+import org.specus.io.WriteBuffers;
 import org.specus.io.beam.Artifact;
 import org.specus.io.beam.RecordingInfo;
 import org.specus.io.npy.Npy;
+import org.specus.io.zarr.DurableShards;
 
 /**
  * Writes a flat binary that Kilosort reads ({@code traces_cached_seg0.raw}: sample-major,
@@ -26,22 +34,43 @@ import org.specus.io.npy.Npy;
  * {@code channel_positions.npy}, a Kilosort 4 probe {@code kilosort4_probe.json}) and a phy-style
  * {@code params.py}.
  *
- * <p>Each tile writes its own byte range of the one file with positional writes (safe from
- * several threads; a retried tile rewrites the same bytes), so tiles need no ordering.
+ * <p>Each tile writes its own byte range of the one file with positional writes from a reused
+ * direct buffer, a few MB at a time (safe from several threads; a retried tile rewrites the same
+ * bytes), so tiles need no ordering.
+ *
+ * <p>Resuming. The file's length says nothing about which ranges hold finished tiles (tiles finish
+ * in any order, holes read as zeros, a crash can cut a range short, and after a power loss even a
+ * range that was written may read back as zeros). So once a tile's range is written, a record of
+ * it goes to {@code .specus-written-tiles/<index>} (atomically: temporary name, rename) with the
+ * range and the crc32c of its bytes, computed from the buffers as they were written. A tile is
+ * intact only if its record is there, names this tile's range, and the bytes on disk in that range
+ * have that crc32c now: a tile whose data never reached the disk, or was cut short or damaged,
+ * fails and is written again, whatever the record says. No fsync per tile is needed for this: the
+ * check reads what is on disk. {@link #commit} forces the file and the metadata, then removes the
+ * records, so a finished output is the same whether or not it was resumed.
  */
 public final class BinaryWriter implements TileWriter {
   public static final String TRACES = "traces_cached_seg0.raw";
+  /** The records of the tiles written so far (removed when the output is committed). */
+  public static final String WRITTEN = ".specus-written-tiles";
+  private static final int SLICE_BYTES = 4 << 20;
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final String root;
   private final long numSamples;
   private final int channels;
+  private final int tileSamples;
   private final SampleEncoding encoding;
 
-  public BinaryWriter(Path root, long numSamples, int channels, SampleEncoding encoding) {
+  public BinaryWriter(Path root, long numSamples, int channels, int tileSamples, SampleEncoding encoding) {
+    if (numSamples < 1 || channels < 1 || tileSamples < 1) {
+      throw new IllegalArgumentException("binary output needs samples, channels and tile length >= 1, got "
+          + numSamples + ", " + channels + ", " + tileSamples);
+    }
     this.root = root.toString();
     this.numSamples = numSamples;
     this.channels = channels;
+    this.tileSamples = tileSamples;
     this.encoding = encoding;
   }
 
@@ -51,15 +80,101 @@ public final class BinaryWriter implements TileWriter {
   }
 
   @Override
-  public long write(long index, long firstSample, float[] data, int rows) throws IOException {
-    ByteBuffer bytes = encoding.encode(data, rows * channels, rows * channels);
-    long position = firstSample * channels * encoding.bytesPerSample();
+  public String format() {
+    return OutputFormat.BINARY.label();
+  }
+
+  private long rowBytes() {
+    return (long) channels * encoding.bytesPerSample();
+  }
+
+  private Path record(long index) {
+    return root().resolve(WRITTEN).resolve(Long.toString(index));
+  }
+
+  @Override
+  public long write(long index, long firstSample, float[] data, int rows, WriteBuffers buffers) throws IOException {
+    long expectedFirst = index * tileSamples;
+    if (firstSample != expectedFirst || rows != Math.min(tileSamples, numSamples - expectedFirst)) {
+      throw new IllegalStateException("tile " + index + " holds samples " + firstSample + "-" + (firstSample + rows)
+          + ", expected " + expectedFirst + "-" + Math.min(numSamples, expectedFirst + tileSamples));
+    }
+    long start = firstSample * rowBytes();
+    long bytes = rows * rowBytes();
+    int sliceRows = (int) Math.max(1, SLICE_BYTES / rowBytes());
+    CRC32C crc = new CRC32C();
     try (FileChannel f = FileChannel.open(root().resolve(TRACES), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-      while (bytes.hasRemaining()) {
-        position += f.write(bytes, position);
+      long position = start;
+      for (int r = 0; r < rows; r += sliceRows) {
+        int n = Math.min(sliceRows, rows - r);
+        ByteBuffer raw = buffers.raw(Math.toIntExact(n * rowBytes()));
+        encoding.put(raw, data, r * channels, n * channels);
+        raw.flip();
+        crc.update(raw);
+        raw.rewind();
+        position = buffers.write(f, raw, position);
       }
     }
-    return (long) rows * channels * encoding.bytesPerSample();
+    writeRecord(index, start, bytes, crc.getValue());
+    return bytes;
+  }
+
+  private void writeRecord(long index, long start, long bytes, long crc) throws IOException {
+    Path record = record(index);
+    Files.createDirectories(record.getParent());
+    Path tmp = record.resolveSibling("." + index + ".tmp-" + UUID.randomUUID());
+    try {
+      Files.writeString(tmp, recordText(index, start, bytes, crc));
+      Files.move(tmp, record, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static String recordText(long index, long start, long bytes, long crc) {
+    return recordPrefix(index, start, bytes) + String.format(Locale.ROOT, "%08x\n", crc);
+  }
+
+  /** What a record of this tile's range holds before the checksum. */
+  private static String recordPrefix(long index, long start, long bytes) {
+    return "tile " + index + " offset " + start + " bytes " + bytes + " crc32c ";
+  }
+
+  @Override
+  public OptionalLong intact(long index, WriteBuffers buffers) {
+    long first = index * tileSamples;
+    if (index < 0 || first >= numSamples) {
+      return OptionalLong.empty();
+    }
+    long start = first * rowBytes();
+    long bytes = Math.min(tileSamples, numSamples - first) * rowBytes();
+    try {
+      String text = Files.readString(record(index));
+      String prefix = recordPrefix(index, start, bytes);
+      if (!text.startsWith(prefix) || text.length() != prefix.length() + 9 || !text.endsWith("\n")) {
+        return OptionalLong.empty(); // another tile's range, or a record cut short
+      }
+      long expectedCrc = Long.parseLong(text.substring(prefix.length(), prefix.length() + 8), 16);
+      CRC32C crc = new CRC32C();
+      try (FileChannel ch = FileChannel.open(root().resolve(TRACES), StandardOpenOption.READ)) {
+        if (ch.size() < start + bytes) {
+          return OptionalLong.empty();
+        }
+        for (long done = 0; done < bytes; ) {
+          int n = (int) Math.min(SLICE_BYTES, bytes - done);
+          ByteBuffer b = buffers.raw(n);
+          if (!buffers.read(ch, b, start + done)) {
+            return OptionalLong.empty();
+          }
+          b.flip();
+          crc.update(b);
+          done += n;
+        }
+      }
+      return crc.getValue() == expectedCrc ? OptionalLong.of(bytes) : OptionalLong.empty();
+    } catch (IOException | RuntimeException e) {
+      return OptionalLong.empty(); // no record, an unreadable or malformed one: write the tile again
+    }
   }
 
   @Override
@@ -120,6 +235,19 @@ public final class BinaryWriter implements TileWriter {
     specus.put("dtype", encoding.dtype());
     specus.put("provenance", provenance);
     write(r.resolve("specus_provenance.json"), specus);
+    // Tiles and metadata were written without fsync: make them durable before the marker vouches
+    // for them; then the records of written tiles have done their job.
+    DurableShards.syncTree(r);
+    Path written = r.resolve(WRITTEN);
+    if (Files.isDirectory(written)) {
+      try (Stream<Path> records = Files.list(written)) {
+        for (Path p : records.toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+      Files.deleteIfExists(written);
+      DurableShards.forceDirectory(r);
+    }
   }
 
   private static Map<String, Object> extractor(String cls, Map<String, Object> kwargs) {
@@ -136,7 +264,7 @@ public final class BinaryWriter implements TileWriter {
 
   private static void write(Path file, Object value) throws IOException {
     Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    JSON.writeValue(tmp.toFile(), value);
+    JSON.writeValue(tmp.toFile(), StableOrder.of(value));
     Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 

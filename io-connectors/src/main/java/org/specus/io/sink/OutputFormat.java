@@ -3,21 +3,13 @@ package org.specus.io.sink;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.Map;
-import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.values.PCollection;
-import org.specus.io.beam.FormatSink;
-import org.specus.io.beam.SinkSummary;
-import org.specus.io.beam.Tiles;
-import org.specus.io.beam.ZarrSink;
-import org.specus.io.output.OutputStore;
-import org.specus.io.zarr.ZarrDataType;
 
 /**
- * The output formats ({@code --format}) and the sink each one uses:
+ * The output formats ({@code --format}) and the {@link TileWriter} of each; one sink,
+ * {@code TileSink}, writes them all:
  *
  * <ul>
- *   <li>{@code zarr}: Zarr v3, one shard per tile ({@link ZarrSink});
+ *   <li>{@code zarr}: Zarr v3, one shard per tile ({@link ZarrV3Writer});
  *   <li>{@code zarr-v2}: the Zarr v2 layout released SpikeInterface opens ({@link ZarrV2Writer});
  *   <li>{@code binary}: a flat int16/float32 binary for Kilosort in a SpikeInterface binary folder
  *       ({@link BinaryWriter}).
@@ -49,25 +41,17 @@ public enum OutputFormat {
         + Arrays.stream(values()).map(OutputFormat::label).toList() + ", got '" + text + "'");
   }
 
-  /** Everything a sink needs from the configuration. */
-  public record Spec(Path out, int innerChunkSamples, int zstdLevel, SampleEncoding encoding,
-      Map<String, Object> provenance, OutputStore.ResultKey key) {}
-
-  /** The sink that writes this format. */
-  public PTransform<Tiles, PCollection<SinkSummary>> sink(Spec spec) {
+  /**
+   * The writer of this format for a recording of {@code numSamples × channels} processed in tiles
+   * of {@code tileSamples}. {@code innerChunkSamples} is used by {@code zarr} only (an upper bound,
+   * see {@link ZarrV3Writer}); {@code zstdLevel} by the compressed formats.
+   */
+  public TileWriter writer(Path out, long numSamples, int channels, int tileSamples, int innerChunkSamples,
+      int zstdLevel, SampleEncoding encoding) {
     return switch (this) {
-      case ZARR -> ZarrSink.to(spec.out())
-          .withDataType(ZarrDataType.fromZarrName(spec.encoding().dtype()))
-          .withInnerChunkSamples(spec.innerChunkSamples())
-          .withZstdLevel(spec.zstdLevel())
-          .withProvenance(spec.provenance())
-          .withResultKey(spec.key());
-      case ZARR_V2 -> FormatSink.of(label, tiles -> new ZarrV2Writer(spec.out(), tiles.recording().numSamples(),
-              tiles.recording().numChannels(), Math.toIntExact(tiles.tileSamples()), spec.zstdLevel(), spec.encoding()))
-          .withProvenance(spec.provenance()).withResultKey(spec.key());
-      case BINARY -> FormatSink.of(label, tiles -> new BinaryWriter(spec.out(), tiles.recording().numSamples(),
-              tiles.recording().numChannels(), spec.encoding()))
-          .withProvenance(spec.provenance()).withResultKey(spec.key());
+      case ZARR -> new ZarrV3Writer(out, numSamples, channels, tileSamples, innerChunkSamples, zstdLevel, encoding);
+      case ZARR_V2 -> new ZarrV2Writer(out, numSamples, channels, tileSamples, zstdLevel, encoding);
+      case BINARY -> new BinaryWriter(out, numSamples, channels, tileSamples, encoding);
     };
   }
 }

@@ -2,7 +2,7 @@ package org.specus.io.sink;
 
 import java.io.Serializable;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import org.specus.io.WriteBuffers;
 
 /**
  * How processed float samples are stored: float32 as they are, or int16 rounded half to even (as
@@ -36,26 +36,16 @@ public record SampleEncoding(String dtype) implements Serializable {
     return isInt16() ? "<i2" : "<f4";
   }
 
-  /** One sample as int16: rounded half to even, saturated. */
+  /** One sample as int16: rounded half to even, saturated (the rule {@link WriteBuffers#toInt16} applies). */
   public static short toInt16(float value) {
-    double v = Math.rint(value);
-    return (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, v));
+    return WriteBuffers.toInt16(value);
   }
 
   /**
-   * {@code values} first {@code count} samples, little-endian, in a buffer of {@code capacity}
-   * samples (the rest zero: the padding of a partial last chunk).
+   * Puts {@code values[from, from + count)} at {@code dst}'s position in this encoding
+   * (little-endian) and advances the position.
    */
-  public ByteBuffer encode(float[] values, int count, int capacity) {
-    ByteBuffer b = ByteBuffer.allocate(capacity * bytesPerSample()).order(ByteOrder.LITTLE_ENDIAN);
-    if (isInt16()) {
-      for (int i = 0; i < count; i++) {
-        b.putShort(toInt16(values[i]));
-      }
-    } else {
-      b.asFloatBuffer().put(values, 0, count);
-    }
-    b.position(0).limit(capacity * bytesPerSample());
-    return b;
+  public void put(ByteBuffer dst, float[] values, int from, int count) {
+    WriteBuffers.putSamples(dst, values, from, count, isInt16());
   }
 }

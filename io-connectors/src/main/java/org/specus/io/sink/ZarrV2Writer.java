@@ -8,8 +8,11 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import org.specus.io.WriteBuffers;
 import org.specus.io.beam.Artifact;
 import org.specus.io.beam.RecordingInfo;
+import org.specus.io.zarr.DurableShards;
 import org.specus.io.zarr.ZarrV2;
 
 /**
@@ -21,6 +24,16 @@ import org.specus.io.zarr.ZarrV2;
  * ({@code is_filtered}), {@code probe}/{@code probegroup} when the geometry is known, and
  * {@code provenance} (null: SpikeInterface would try to rebuild a Python object from it) with
  * Specus's own under {@code specus_provenance}. Consolidated metadata is written last.
+ *
+ * <p>A chunk is encoded into a reused buffer, compressed into a second one and written under a
+ * temporary name, then renamed onto its key ({@link ZarrV2#writeZstdChunk}). A chunk is a whole
+ * tile, so for real recordings these two buffers are larger than {@link WriteBuffers#DIRECT_MAX}
+ * and live on the heap (a Flink TaskManager has too little direct memory for them); they are still
+ * reused from tile to tile, compressed array-to-array without copies, and written through a small
+ * direct buffer.
+ * Resuming: a chunk under its key that decodes to exactly one chunk's bytes is kept
+ * ({@link ZarrV2#intactZstdChunk}). Chunks are not fsynced one by one; {@link #commit} forces
+ * everything once.
  */
 public final class ZarrV2Writer implements TileWriter {
   static final String TRACES = "traces_seg0";
@@ -47,13 +60,39 @@ public final class ZarrV2Writer implements TileWriter {
   }
 
   @Override
-  public long write(long index, long firstSample, float[] data, int rows) throws IOException {
+  public String format() {
+    return OutputFormat.ZARR_V2.label();
+  }
+
+  private int chunkBytes() {
+    return chunkRows * channels * encoding.bytesPerSample();
+  }
+
+  private static String chunkKey(long index) {
+    return index + ".0";
+  }
+
+  @Override
+  public OptionalLong intact(long index, WriteBuffers buffers) {
+    long size = ZarrV2.intactZstdChunk(root().resolve(TRACES), chunkKey(index), chunkBytes(), buffers);
+    return size < 0 ? OptionalLong.empty() : OptionalLong.of(size);
+  }
+
+  @Override
+  public long write(long index, long firstSample, float[] data, int rows, WriteBuffers buffers) throws IOException {
     if (firstSample != index * chunkRows) {
       throw new IllegalStateException("tile " + index + " starts at " + firstSample + ", not at a chunk boundary");
     }
+    if (rows != Math.min(chunkRows, numSamples - firstSample)) {
+      throw new IllegalArgumentException("tile " + index + " has " + rows + " rows, expected "
+          + Math.min(chunkRows, numSamples - firstSample));
+    }
+    ByteBuffer raw = buffers.raw(chunkBytes());
+    encoding.put(raw, data, 0, rows * channels);
     // Zarr v2 chunks are always whole: the last one is padded with the fill value (0).
-    ByteBuffer raw = encoding.encode(data, rows * channels, chunkRows * channels);
-    return ZarrV2.writeChunk(root().resolve(TRACES), index + ".0", raw.array(), ZarrV2.zstd(zstdLevel));
+    WriteBuffers.zeroToLimit(raw);
+    raw.flip();
+    return ZarrV2.writeZstdChunk(root().resolve(TRACES), chunkKey(index), raw, zstdLevel, buffers);
   }
 
   @Override
@@ -87,5 +126,7 @@ public final class ZarrV2Writer implements TileWriter {
     attrs.put("specus_provenance", provenance);
     ZarrV2.writeGroup(r, attrs);
     ZarrV2.consolidate(r);
+    // Chunks and metadata were written without fsync: make them durable before the marker vouches for them.
+    DurableShards.syncTree(r);
   }
 }

@@ -2,11 +2,15 @@ package org.specus.io.zarr;
 
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.UUID;
+import org.specus.io.WriteBuffers;
 
 /**
  * Write-to-temporary-then-rename, so a reader (or a restarted pipeline) never sees a half-written
@@ -27,6 +31,32 @@ final class AtomicFiles {
   static FileOutputStream open(Path tmp) throws IOException {
     Files.createDirectories(tmp.getParent());
     return new FileOutputStream(tmp.toFile());
+  }
+
+  /**
+   * Opens a new temporary file as a channel, for writing from direct buffers (a heap buffer passed
+   * to a channel is first copied into a temporary direct buffer that the JDK caches per thread).
+   */
+  static FileChannel openChannel(Path tmp) throws IOException {
+    Files.createDirectories(tmp.getParent());
+    return FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+  }
+
+  /** Writes {@code bytes}' remaining bytes (a buffer of {@code buffers}) to {@code target} atomically. */
+  static void write(Path target, ByteBuffer bytes, WriteBuffers buffers) throws IOException {
+    Path tmp = temporarySibling(target);
+    boolean committed = false;
+    try {
+      try (FileChannel out = openChannel(tmp)) {
+        buffers.write(out, bytes);
+      }
+      commit(tmp, target);
+      committed = true;
+    } finally {
+      if (!committed) {
+        Files.deleteIfExists(tmp);
+      }
+    }
   }
 
   /**

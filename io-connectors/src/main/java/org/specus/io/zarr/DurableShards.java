@@ -50,13 +50,22 @@ public final class DurableShards {
   }
 
   /**
+   * Forces every regular file and directory under {@code root}: what an output whose tiles are not
+   * in a shard tree (Zarr v2 chunks, a flat binary) does once before its completion marker.
+   */
+  public static void syncTree(Path root) throws IOException {
+    syncMetadata(root, null);
+  }
+
+  /**
    * Forces the metadata written after the shards (every regular file and directory under
-   * {@code root} except inside {@code skip}, the shard tree already forced by {@link #sync}).
+   * {@code root} except inside {@code skip}, the shard tree already forced by {@link #sync};
+   * {@code null} skips nothing).
    */
   public static void syncMetadata(Path root, Path skip) throws IOException {
     java.util.List<Path> entries;
     try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
-      entries = walk.filter(p -> !p.startsWith(skip) || p.equals(skip)).toList();
+      entries = walk.filter(p -> skip == null || !p.startsWith(skip) || p.equals(skip)).toList();
     }
     for (Path p : entries) {
       if (Files.isRegularFile(p)) {
@@ -77,7 +86,7 @@ public final class DurableShards {
   }
 
   /** fsync of a directory: Linux allows it on a read-only descriptor; other systems may refuse. */
-  private static void forceDirectory(Path dir) {
+  public static void forceDirectory(Path dir) {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     } catch (IOException e) {

@@ -1,16 +1,12 @@
 package org.specus.io.zarr;
 
-import com.github.luben.zstd.Zstd;
-import com.github.luben.zstd.ZstdCompressCtx;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.zip.CRC32C;
-import org.specus.io.StageTimes;
+import org.specus.io.WriteBuffers;
 
 /**
  * Writes one shard of a {@link ShardedArrayLayout} array: the file {@code c/<shardIndex>/0} holding
@@ -18,10 +14,15 @@ import org.specus.io.StageTimes;
  * ({@code (offset, nbytes)} uint64 LE per inner chunk in C order) and the index's crc32c.
  *
  * <p>Streaming: one inner chunk is encoded and written at a time, so memory is two inner-chunk
- * buffers per call whatever the shard or array size. The shard goes to a hidden temporary file in
- * the same directory, is optionally fsynced, and is renamed atomically onto its key, so a crash or a
- * failed bundle never leaves a half shard where readers look, and a retried bundle simply replaces
- * it. Stateless, hence safe for concurrent calls writing different shards.
+ * buffers whatever the shard or array size. Each inner chunk's samples are copied once, from the
+ * caller's array into a direct buffer, compressed direct-to-direct and written with a
+ * {@link FileChannel} from direct buffers ({@link WriteBuffers}; an inner chunk larger than
+ * {@link WriteBuffers#DIRECT_MAX} goes through heap buffers instead), so no {@code byte[]} copy and
+ * no temporary JDK buffer is made on the way. The shard goes to a hidden temporary file in the same
+ * directory, is optionally fsynced, and is renamed atomically onto its key, so a crash or a failed
+ * bundle never leaves a half shard where readers look, and a retried bundle simply replaces it.
+ * Stateless apart from the buffers, hence safe for concurrent calls writing different shards with
+ * different buffers.
  */
 public final class ShardWriter {
   /** Index entry of an inner chunk that holds no data (entirely past the array end). */
@@ -37,7 +38,8 @@ public final class ShardWriter {
   }
 
   /**
-   * Writes the shard of a float32 array.
+   * Writes the shard of a float32 array, with buffers of its own (a one-off write; a worker that
+   * writes shard after shard passes its reused buffers to {@link #writeSamples}).
    *
    * @param data sample-major values of the shard's valid rows: {@code data[r * cols + c]} is row
    *     {@code shardIndex * shardRows + r}, channel {@code c}; at least {@code validRows * cols}
@@ -56,10 +58,34 @@ public final class ShardWriter {
       boolean fsync)
       throws IOException {
     requireType(layout, ZarrDataType.FLOAT32, "float[]");
+    try (WriteBuffers buffers = new WriteBuffers()) {
+      return writeSamples(arrayDir, layout, shardIndex, data, validRows, fsync, buffers);
+    }
+  }
+
+  /**
+   * Writes the shard from float samples, stored as the array's data type: float32 as they are, or
+   * int16 rounded half to even and saturated ({@link WriteBuffers#toInt16}). Same contract as
+   * {@link #writeShard(Path, ShardedArrayLayout, long, float[], int, boolean)}; {@code buffers} are
+   * reused from call to call, so a worker allocates nothing shard-sized.
+   */
+  public static long writeSamples(
+      Path arrayDir,
+      ShardedArrayLayout layout,
+      long shardIndex,
+      float[] data,
+      int validRows,
+      boolean fsync,
+      WriteBuffers buffers)
+      throws IOException {
+    boolean int16 = layout.dataType() == ZarrDataType.INT16;
+    if (!int16) {
+      requireType(layout, ZarrDataType.FLOAT32, "float[]");
+    }
     requireLength(layout, data.length, validRows);
     return write(
-        arrayDir, layout, shardIndex, validRows, fsync,
-        (le, from, count) -> le.asFloatBuffer().put(data, from, count));
+        arrayDir, layout, shardIndex, validRows, fsync, buffers,
+        (le, from, count) -> WriteBuffers.putSamples(le, data, from, count, int16));
   }
 
   /** {@link #writeShard(Path, ShardedArrayLayout, long, short[], int, boolean)} with fsync. */
@@ -80,12 +106,14 @@ public final class ShardWriter {
       throws IOException {
     requireType(layout, ZarrDataType.INT16, "short[]");
     requireLength(layout, data.length, validRows);
-    return write(
-        arrayDir, layout, shardIndex, validRows, fsync,
-        (le, from, count) -> le.asShortBuffer().put(data, from, count));
+    try (WriteBuffers buffers = new WriteBuffers()) {
+      return write(
+          arrayDir, layout, shardIndex, validRows, fsync, buffers,
+          (le, from, count) -> WriteBuffers.putSamples(le, data, from, count));
+    }
   }
 
-  /** Copies {@code count} elements starting at element {@code from} into a little-endian buffer. */
+  /** Puts {@code count} elements starting at element {@code from} at a little-endian buffer's position. */
   @FunctionalInterface
   private interface ElementCopier {
     void copy(ByteBuffer littleEndian, int from, int count);
@@ -97,6 +125,7 @@ public final class ShardWriter {
       long shardIndex,
       int validRows,
       boolean fsync,
+      WriteBuffers buffers,
       ElementCopier copier)
       throws IOException {
     int expectedRows = layout.rowsInShard(shardIndex); // also range-checks shardIndex
@@ -108,29 +137,17 @@ public final class ShardWriter {
     int cols = layout.cols();
     int innerRows = layout.innerRows();
     int chunks = layout.innerChunksPerShard();
-    int elementBytes = layout.dataType().byteSize();
     int chunkBytes = layout.innerChunkBytes();
-
-    // Per-thread buffers of one inner chunk each (reused: a worker writes shard after shard, and
-    // a fresh ~5 MB array per shard is a humongous allocation for G1): independent of the shard count.
-    Scratch scratch = SCRATCH.get().sized(chunkBytes);
-    byte[] raw = scratch.raw;
-    ByteBuffer rawLe = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
-    byte[] packed = scratch.packed;
-    ByteBuffer index = ByteBuffer.allocate(16 * chunks + 4).order(ByteOrder.LITTLE_ENDIAN);
-    long encodeNanos = 0;
-    long encodeCpu = 0;
-    StageTimes.Mark t0 = StageTimes.mark();
+    int indexBytes = 16 * chunks;
 
     Path target = arrayDir.resolve(layout.shardKey(shardIndex));
     Path tmp = AtomicFiles.temporarySibling(target);
     boolean committed = false;
     try {
       long offset = 0;
-      try (FileOutputStream out = AtomicFiles.open(tmp)) {
-        ZstdCompressCtx zstd = scratch.zstd;
-        // Content size in the frame header lets readers (zarrita/numcodecs) size their output.
-        zstd.setLevel(layout.zstdLevel()).setChecksum(false).setContentSize(true);
+      try (FileChannel out = AtomicFiles.openChannel(tmp)) {
+        // The index is filled as chunks are written; it is the last thing in the file.
+        ByteBuffer index = buffers.small(indexBytes + 4);
         for (int k = 0; k < chunks; k++) {
           int firstRow = k * innerRows;
           if (firstRow >= validRows) {
@@ -138,59 +155,35 @@ public final class ShardWriter {
             continue;
           }
           int rows = Math.min(innerRows, validRows - firstRow);
-          int count = rows * cols;
-          rawLe.clear();
-          copier.copy(rawLe, firstRow * cols, count);
-          if (rows < innerRows) {
-            // Edge chunks are stored at full size; the fill value 0 is all-zero bytes.
-            Arrays.fill(raw, count * elementBytes, chunkBytes, (byte) 0);
-          }
-          StageTimes.Mark e0 = StageTimes.mark();
-          int n = zstd.compressByteArray(packed, 0, packed.length, raw, 0, chunkBytes);
-          StageTimes.Mark e1 = StageTimes.mark();
-          encodeNanos += e1.wall() - e0.wall();
-          encodeCpu += e1.cpu() - e0.cpu();
-          out.write(packed, 0, n);
+          ByteBuffer raw = buffers.raw(chunkBytes);
+          copier.copy(raw, firstRow * cols, rows * cols);
+          WriteBuffers.zeroToLimit(raw); // edge chunks are stored at full size; the fill value 0 is all-zero bytes
+          raw.flip();
+          // Content size in the frame header lets readers (zarrita/numcodecs) size their output.
+          ByteBuffer packed = buffers.compress(raw, layout.zstdLevel());
+          int n = packed.remaining();
+          buffers.write(out, packed);
           index.putLong(offset).putLong(n);
           offset += n;
         }
         CRC32C crc = new CRC32C();
-        crc.update(index.array(), 0, 16 * chunks);
-        index.putInt((int) crc.getValue());
-        out.write(index.array(), 0, index.position());
+        index.flip();
+        crc.update(index);
+        index.limit(indexBytes + 4).putInt(indexBytes, (int) crc.getValue()).position(0);
+        buffers.write(out, index);
         if (fsync) {
-          out.getFD().sync();
+          out.force(true);
         }
       }
       AtomicFiles.commit(tmp, target);
       committed = true;
-      StageTimes.Mark t1 = StageTimes.mark();
-      StageTimes.add("main.encode", encodeNanos, encodeCpu);
-      StageTimes.add("main.write", t1.wall() - t0.wall() - encodeNanos, t1.cpu() - t0.cpu() - encodeCpu);
-      return offset + index.capacity();
+      return offset + indexBytes + 4;
     } finally {
       if (!committed) {
         Files.deleteIfExists(tmp);
       }
     }
   }
-
-  /** One thread's chunk buffers and zstd context. */
-  private static final class Scratch {
-    byte[] raw = new byte[0];
-    byte[] packed = new byte[0];
-    final ZstdCompressCtx zstd = new ZstdCompressCtx();
-
-    Scratch sized(int chunkBytes) {
-      if (raw.length != chunkBytes) {
-        raw = new byte[chunkBytes];
-        packed = new byte[Math.toIntExact(Zstd.compressBound(chunkBytes))];
-      }
-      return this;
-    }
-  }
-
-  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   private static void requireType(ShardedArrayLayout layout, ZarrDataType type, String javaType) {
     if (layout.dataType() != type) {

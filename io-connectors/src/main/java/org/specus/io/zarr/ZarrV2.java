@@ -6,15 +6,20 @@ import com.github.luben.zstd.Zstd;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.specus.io.StableOrder;
+import org.specus.io.WriteBuffers;
 
 /**
  * The small part of Zarr v2 that SpikeInterface's released versions ({@code zarr<3}) open: groups
@@ -80,6 +85,48 @@ public final class ZarrV2 {
     return encoded.length;
   }
 
+  /**
+   * Writes one chunk from its raw little-endian bytes ({@code raw}'s remaining bytes, a buffer of
+   * {@code buffers}), compressed with zstd at {@code level} as numcodecs' {@code Zstd} stores it
+   * (one frame, content size in its header); returns the chunk's size.
+   * Byte for byte what {@link #writeChunk} writes for the same bytes.
+   */
+  public static long writeZstdChunk(Path arrayDir, String key, ByteBuffer raw, int level, WriteBuffers buffers)
+      throws IOException {
+    ByteBuffer packed = buffers.compress(raw, level);
+    int n = packed.remaining();
+    AtomicFiles.write(arrayDir.resolve(key), packed, buffers);
+    return n;
+  }
+
+  /**
+   * The size of chunk {@code key} if it is there and is one complete zstd frame that decodes to
+   * exactly {@code rawBytes} bytes, as {@link #writeZstdChunk} leaves it; otherwise -1. It decodes
+   * the whole chunk (the frames carry no checksum: a flipped bit inside a literal would decode to
+   * other values unnoticed, but a chunk cut short, padded, emptied or of another shape fails).
+   * Chunks only reach their key by an atomic rename, so a half-written one is never there.
+   */
+  public static long intactZstdChunk(Path arrayDir, String key, int rawBytes, WriteBuffers buffers) {
+    Path file = arrayDir.resolve(key);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      ByteBuffer packed = buffers.packed(rawBytes);
+      if (size <= 0 || size > packed.capacity()) {
+        return -1;
+      }
+      packed.limit((int) size);
+      if (!buffers.read(ch, packed, 0)) {
+        return -1;
+      }
+      packed.flip();
+      return buffers.decompressesTo(packed, rawBytes) ? size : -1;
+    } catch (NoSuchFileException e) {
+      return -1;
+    } catch (IOException e) {
+      return -1; // unreadable: written again, and the write reports a real problem
+    }
+  }
+
   /** A small array written as one raw chunk. */
   public static void writeDoubleArray(Path dir, double[] values, long[] shape, Map<String, Object> attributes)
       throws IOException {
@@ -143,7 +190,7 @@ public final class ZarrV2 {
   }
 
   static byte[] json(Object value) throws IOException {
-    return JSON.writeValueAsString(value).getBytes(StandardCharsets.UTF_8);
+    return JSON.writeValueAsString(StableOrder.of(value)).getBytes(StandardCharsets.UTF_8);
   }
 
   /** Names of the child arrays or groups of a v2 group directory. */
