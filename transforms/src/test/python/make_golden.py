@@ -109,10 +109,14 @@ def tracked_median_cases():
         x = x.astype(np.float32)
         save(f"cmr_track_x_{cols}", x)
         save(f"cmr_track_median_{cols}", np.median(x, axis=1).astype(np.float32))
-        # groups of 128 / 128 / 128(+1) channels, each its own median
+        # groups of 128 / 128 / 128(+1) interleaved channels, each its own median
         groups = np.arange(cols) % 3
         med = np.stack([np.median(x[:, groups == g], axis=1) for g in range(3)], axis=1)
         save(f"cmr_track_group_median_{cols}", med.astype(np.float32))
+        # shanks: three runs of consecutive channels (read in place, not gathered)
+        shank = np.minimum(np.arange(cols) // 128, 2)
+        med = np.stack([np.median(x[:, shank == g], axis=1) for g in range(3)], axis=1)
+        save(f"cmr_track_shank_median_{cols}", med.astype(np.float32))
 
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@ package org.specus.dsp;
  * depends on the row alone, not on the rows before it, the path taken, or the JVM's flags.
  *
  * <p><b>Plain path.</b> Without the vector module ({@link Simd}), or for fewer than
- * {@value #MIN_TRACKED} values, every row goes through quickselect on a copy.
+ * {@value #MIN_TRACKED} values (or more than {@value #MAX_TRACKED}), every row goes through
+ * quickselect on a copy.
  *
  * <p><b>Vector path</b> ({@link RowMediansVector}), per row of n values, needing the ranks
  * r0 = ⌈n/2⌉−1 and r1 = ⌊n/2⌋ (equal for odd n):
@@ -34,9 +35,12 @@ package org.specus.dsp;
  *   <li><i>Otherwise</i> (prediction far off, many ties, NaN row): quickselect, as the plain path.
  * </ol>
  * Passes are exact integer counts and whole values, so the outcome never depends on rounding; the
- * running estimates only decide how fast it is. About 12 ms instead of 50 ms for 30000 × 384 on
- * one core of the benchmark machine (bench/ KernelBenchmarks), fewer than 1 row in 300 falling
- * back.
+ * running estimates only decide how fast it is. On the benchmark tile (bandpassed noise with a
+ * common signal, 30000 × 384) about 2 counting passes per row and fewer than 1 row in 250 falling
+ * back: 15 ms instead of quickselect's 53 ms of thread CPU, measured side by side on one core of
+ * the (shared, busy) 2-core benchmark machine, of which ~3.5 ms is streaming the tile through
+ * memory (bench/ KernelTimes and KernelBenchmarks). Four shanks of 96 channels: 28 ms instead of
+ * 90 ms.
  *
  * <p><b>Keys.</b> Extraction works on the usual order-preserving int image of a float
  * ({@link #key}: flip the magnitude bits of negatives), whose signed order is
@@ -49,6 +53,8 @@ package org.specus.dsp;
 final class RowMedians {
   /** Fewer values than this go straight to quickselect: the passes cost more than they save. */
   static final int MIN_TRACKED = 32;
+  /** The counting pass packs two counts in an int: rows longer than this use quickselect. */
+  static final int MAX_TRACKED = 65535;
 
   private static final int MAX_PASSES = 3;
   /** First-pass pivots at p ± {NEAR, FAR} · spread. */
@@ -89,7 +95,7 @@ final class RowMedians {
 
   /** numpy's median of {@code x[off..off+n)}; {@code x} is not modified. */
   float median(float[] x, int off, int n) {
-    if (!vector || n < MIN_TRACKED) {
+    if (!vector || n < MIN_TRACKED || n > MAX_TRACKED) {
       return exact(x, off, n);
     }
     final float c = centre;

@@ -60,7 +60,7 @@ final class RowMediansVector {
    * NaN and never zero for {@code v != p} (gradual underflow), so its sign bit is set exactly when
    * {@code v < p} (for {@code v = -0, p = +0} it would be set too: hence no {@code +0} pivots;
    * {@code -0} counts the same). An infinite pivot would not do: x86 makes {@code inf - inf} a NaN
-   * with its sign bit set.
+   * with its sign bit set. At most 65535 values.
    */
   static void countBelow4(float[] x, int off, int n, float q0, float q1, float q2, float q3,
       int[] out) {
@@ -80,10 +80,13 @@ final class RowMediansVector {
       c2 = c2.add(v.sub(p2).reinterpretAsInts().lanewise(VectorOperators.LSHR, 31));
       c3 = c3.add(v.sub(p3).reinterpretAsInts().lanewise(VectorOperators.LSHR, 31));
     }
-    int a = c0.reduceLanes(VectorOperators.ADD);
-    int b = c1.reduceLanes(VectorOperators.ADD);
-    int c = c2.reduceLanes(VectorOperators.ADD);
-    int d = c3.reduceLanes(VectorOperators.ADD);
+    // two counts per reduction, in 16-bit halves (each count is at most n < 2^16, see the caller)
+    final int ab = c0.add(c1.lanewise(VectorOperators.LSHL, 16)).reduceLanes(VectorOperators.ADD);
+    final int cd = c2.add(c3.lanewise(VectorOperators.LSHL, 16)).reduceLanes(VectorOperators.ADD);
+    int a = ab & 0xffff;
+    int b = ab >>> 16;
+    int c = cd & 0xffff;
+    int d = cd >>> 16;
     for (; i < n; i++) {
       final float v = x[off + i];
       a += v < q0 ? 1 : 0;
@@ -125,11 +128,22 @@ final class RowMediansVector {
       t1 = t1.min(e);
     }
     // Across lanes: the smallest is the least b1; the second is the least of every b2 and of
-    // the b1 lanes other than one holding the smallest.
+    // the b1 lanes other than one holding the smallest (written out here: a vector passed to a
+    // method that C2 does not inline is boxed).
     int s1 = b1.reduceLanes(VectorOperators.MIN);
-    int s2 = Math.min(b2.reduceLanes(VectorOperators.MIN), secondOf(b1, s1, max));
+    int s2 = b2.reduceLanes(VectorOperators.MIN);
+    if (b1.compare(VectorOperators.EQ, s1).trueCount() > 1) {
+      s2 = Math.min(s2, s1);
+    } else {
+      s2 = Math.min(s2, b1.blend(max, b1.compare(VectorOperators.EQ, s1)).reduceLanes(VectorOperators.MIN));
+    }
     int u1 = t1.reduceLanes(VectorOperators.MIN);
-    int u2 = Math.min(t2.reduceLanes(VectorOperators.MIN), secondOf(t1, u1, max));
+    int u2 = t2.reduceLanes(VectorOperators.MIN);
+    if (t1.compare(VectorOperators.EQ, u1).trueCount() > 1) {
+      u2 = Math.min(u2, u1);
+    } else {
+      u2 = Math.min(u2, t1.blend(max, t1.compare(VectorOperators.EQ, u1)).reduceLanes(VectorOperators.MIN));
+    }
     for (; i < n; i++) {
       final int k = RowMedians.key(x[off + i]);
       final int d = RowMedians.distance(k - klo);
@@ -151,13 +165,5 @@ final class RowMediansVector {
     out[1] = s2;
     out[2] = u1;
     out[3] = u2;
-  }
-
-  /** The least lane of {@code v} once one lane equal to its minimum {@code m} is set aside. */
-  private static int secondOf(IntVector v, int m, IntVector max) {
-    if (v.compare(VectorOperators.EQ, m).trueCount() > 1) {
-      return m;
-    }
-    return v.blend(max, v.compare(VectorOperators.EQ, m)).reduceLanes(VectorOperators.MIN);
   }
 }

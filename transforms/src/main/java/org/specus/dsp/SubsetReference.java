@@ -58,18 +58,30 @@ public final class SubsetReference {
     final float[] scratch = new float[largest];
     final float[] ref = new float[sets.length];
     final RowMedians[] medians = new RowMedians[median ? sets.length : 0];
+    final int[] first = new int[sets.length]; // a set's first channel if its channels are consecutive, else -1
     for (int s = 0; s < medians.length; s++) {
       medians[s] = new RowMedians(sets[s].length, vector);
+      first[s] = sets[s][0];
+      for (int i = 1; i < sets[s].length; i++) {
+        if (sets[s][i] != sets[s][0] + i) {
+          first[s] = -1;
+          break;
+        }
+      }
     }
     for (int t = 0; t < rows; t++) {
       final int off = t * cols;
       for (int s = 0; s < sets.length; s++) {
         final int[] set = sets[s];
         if (median) {
-          for (int i = 0; i < set.length; i++) {
-            scratch[i] = block[off + set[i]];
+          if (first[s] >= 0) { // consecutive channels (e.g. a shank): read them in place
+            ref[s] = medians[s].median(block, off + first[s], set.length);
+          } else {
+            for (int i = 0; i < set.length; i++) {
+              scratch[i] = block[off + set[i]];
+            }
+            ref[s] = medians[s].median(scratch, 0, set.length);
           }
-          ref[s] = medians[s].median(scratch, 0, set.length);
         } else {
           double sum = 0;
           for (int c : set) {

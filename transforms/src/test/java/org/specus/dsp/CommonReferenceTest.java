@@ -99,30 +99,39 @@ class CommonReferenceTest {
     }
   }
 
-  /** The same rows, split into three groups of ~128 channels, each tracked on its own. */
+  /**
+   * The same rows, split into three groups of ~128 channels, each tracked on its own: interleaved
+   * channels (gathered) and runs of consecutive channels as shanks (read in place).
+   */
   @Test
   void trackedGroupMediansMatchNumpyOnBothPaths() {
     for (int cols : new int[] {384, 385}) {
-      Npy x = Npy.read("cmr_track_x_" + cols);
-      int rows = x.shape[0];
-      float[] med = Npy.read("cmr_track_group_median_" + cols).floats; // rows × 3
-      int[] group = new int[cols];
+      for (boolean shanks : new boolean[] {false, true}) {
+        trackedGroupMediansMatchNumpy(cols, shanks);
+      }
+    }
+  }
+
+  private static void trackedGroupMediansMatchNumpy(int cols, boolean shanks) {
+    Npy x = Npy.read("cmr_track_x_" + cols);
+    int rows = x.shape[0];
+    float[] med = Npy.read((shanks ? "cmr_track_shank_median_" : "cmr_track_group_median_") + cols).floats; // rows × 3
+    int[] group = new int[cols];
+    for (int c = 0; c < cols; c++) {
+      group[c] = shanks ? Math.min(c / 128, 2) : c % 3;
+    }
+    float[] expected = new float[x.floats.length];
+    for (int t = 0; t < rows; t++) {
       for (int c = 0; c < cols; c++) {
-        group[c] = c % 3;
+        expected[t * cols + c] = x.floats[t * cols + c] - med[t * 3 + group[c]];
       }
-      float[] expected = new float[x.floats.length];
-      for (int t = 0; t < rows; t++) {
-        for (int c = 0; c < cols; c++) {
-          expected[t * cols + c] = x.floats[t * cols + c] - med[t * 3 + group[c]];
-        }
-      }
-      int[] setOf = new int[cols];
-      int[][] sets = SubsetReference.groupSets(group, setOf);
-      for (boolean vector : new boolean[] {true, false}) {
-        float[] block = x.floats.clone();
-        SubsetReference.subtract(block, rows, cols, sets, setOf, true, vector);
-        assertSameBits(expected, block, cols + " channels in groups, vector=" + vector);
-      }
+    }
+    int[] setOf = new int[cols];
+    int[][] sets = SubsetReference.groupSets(group, setOf);
+    for (boolean vector : new boolean[] {true, false}) {
+      float[] block = x.floats.clone();
+      SubsetReference.subtract(block, rows, cols, sets, setOf, true, vector);
+      assertSameBits(expected, block, cols + " channels in " + (shanks ? "shanks" : "groups") + ", vector=" + vector);
     }
   }
 
