@@ -40,7 +40,11 @@ package org.specus.dsp;
  * back: 15 ms instead of quickselect's 53 ms of thread CPU, measured side by side on one core of
  * the (shared, busy) 2-core benchmark machine, of which ~3.5 ms is streaming the tile through
  * memory (bench/ KernelTimes and KernelBenchmarks). Four shanks of 96 channels: 28 ms instead of
- * 90 ms.
+ * 90 ms. Start-up: until C2 has compiled the kernels (the first ~15000 rows a JVM sees), the
+ * Vector API runs boxed and a row costs ~25 µs: about 0.4 s of CPU once per JVM and thread that
+ * gets there first, paid in the whitening statistics pass (where it cancels this kernel's gain;
+ * quickselect has no such cost). Warming the kernels up on small synthetic rows was tried: it
+ * costs as much as it saves.
  *
  * <p><b>Keys.</b> Extraction works on the usual order-preserving int image of a float
  * ({@link #key}: flip the magnitude bits of negatives), whose signed order is
