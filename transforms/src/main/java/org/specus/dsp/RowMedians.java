@@ -189,16 +189,23 @@ final class RowMedians {
       exact++;
       med = exact(x, off, n); // not NaN: the row has none
     }
-    // Running estimates (only speed depends on them). The bracket's density gives the clip:
-    // for a normal row, 3 standard deviations ≈ 1.2 · n / (values per unit at the median).
-    offset = 0.7f * offset + 0.3f * (med - wm);
-    spread = Math.max(0.8f * spread + 0.2f * Math.abs(med - p), 4 * Math.ulp(med));
-    final float width = hi - lo;
-    if (ch > cl && width - width == 0f) {
-      clip = 0.9f * clip + 0.1f * (1.2f * n * width / (ch - cl));
-    }
+    // Running estimates (only speed depends on them), from finite medians only. The bracket's
+    // density gives the clip: for a normal row, 3 standard deviations ≈ 1.2 · n / (values per
+    // unit at the median).
     if (med - med == 0f) {
-      centre = med;
+      final float o = 0.7f * offset + 0.3f * (med - wm);
+      final float sp = Math.max(0.8f * spread + 0.2f * Math.abs(med - p), 4 * Math.ulp(med));
+      final float width = hi - lo;
+      final float cp = ch > cl && width - width == 0f
+          ? 0.9f * clip + 0.1f * (1.2f * n * width / (ch - cl)) : clip;
+      if (o - o == 0f && sp - sp == 0f && cp - cp == 0f) {
+        offset = o;
+        spread = sp;
+        clip = cp;
+        centre = med;
+      } else {
+        centre = Float.NaN; // overflowed: start afresh on the next row
+      }
     }
     return med;
   }
