@@ -45,6 +45,8 @@ public final class KernelTimes {
         () -> SubsetReference.subtract(block, KernelData.TILE, cols, shanks, shankOf, true));
     time("covariance 15000x384", calls, () -> { },
         () -> new CovarianceAccumulator(cols).add(filtered, KernelData.TILE / 2, cols));
+    time("covariance 30000x384", calls, () -> { },
+        () -> new CovarianceAccumulator(cols).add(filtered, KernelData.TILE, cols));
   }
 
   private static void time(String name, int calls, Runnable prepare, Runnable kernel) {
