@@ -7,7 +7,9 @@ out="${1:-$here/bench/work/kernels.csv}"; shift || true
 mkdir -p "$(dirname "$out")"
 cp_file="$here/bench/target/runtime-classpath.txt"
 if [ ! -f "$cp_file" ] || [ -n "$(find "$here" -path "$here/*/src/main/*" -newer "$cp_file" -print -quit)" ]; then
-  (cd "$here" && ./mvnw -q -B -o -DskipTests install -pl bench -am) >&2
+  # package, not install: the classpath file points at the modules' own target/ jars, so nothing
+  # is written to the shared ~/.m2
+  (cd "$here" && ./mvnw -q -B -o -DskipTests package -pl bench -am) >&2
 fi
 java -cp "$here/bench/target/classes:$(cat "$cp_file")" org.openjdk.jmh.Main \
   -rf csv -rff "$out" "$@" 'org.specus.bench.KernelBenchmarks' >&2

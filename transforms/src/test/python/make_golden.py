@@ -77,6 +77,47 @@ def main():
     w32 = w.astype(np.float32)
     save("zca_y", z64[:500] @ w32.astype(np.float64).T)
 
+    tracked_median_cases()
+
+
+def tracked_median_cases():
+    """Rows for the median tracker (org.specus.dsp.RowMedians): bandpassed noise with a common
+    signal, so each median is near the previous one, interrupted by every kind of row that must
+    leave the fast path or stress it. Own generator, so the files above do not change."""
+    rng = np.random.default_rng(20250214)
+    rows = 250
+    bp = butter(5, [300, 6000], "bandpass", 30000.0)
+    for cols in (384, 385):
+        common = rng.standard_normal((rows + 400, 1)) * 20
+        x = ss.sosfiltfilt(bp, rng.standard_normal((rows + 400, cols)) * 30 + common, axis=0)
+        x = x[200:200 + rows].astype(np.float32)
+        sd = float(np.std(x))
+        x[120:150] += np.float32(10 * sd)  # a step in the common signal: the brackets miss
+        x[150:160] -= np.float32(25 * sd)
+        x[160, 7] = np.nan  # NaN rows: one channel, then all
+        x[161, :] = np.nan
+        x[162, ::3] = np.nan
+        x[165:170, :] = 3.0  # constant rows
+        x[170:175, :] = 0.0  # zero rows (all +0)
+        x[175:200] = np.round(x[175:200] / 4)  # integer values: ties at the middle
+        x[200:205, :cols // 2 + 3] = 1.5  # ties spanning both middle ranks
+        x[205:210, 0] = np.inf  # infinities away from the middle
+        x[205:210, 1] = -np.inf
+        x[210, :cols // 2 + 2] = np.inf  # the median itself infinite
+        x[211, :] = np.where(np.arange(cols) % 2 == 0, np.float32(1e-30), np.float32(3e30))  # ~60 orders of magnitude
+        x[212, : cols // 2] = -np.float32(1e30)
+        x = x.astype(np.float32)
+        save(f"cmr_track_x_{cols}", x)
+        save(f"cmr_track_median_{cols}", np.median(x, axis=1).astype(np.float32))
+        # groups of 128 / 128 / 128(+1) interleaved channels, each its own median
+        groups = np.arange(cols) % 3
+        med = np.stack([np.median(x[:, groups == g], axis=1) for g in range(3)], axis=1)
+        save(f"cmr_track_group_median_{cols}", med.astype(np.float32))
+        # shanks: three runs of consecutive channels (read in place, not gathered)
+        shank = np.minimum(np.arange(cols) // 128, 2)
+        med = np.stack([np.median(x[:, shank == g], axis=1) for g in range(3)], axis=1)
+        save(f"cmr_track_shank_median_{cols}", med.astype(np.float32))
+
 
 if __name__ == "__main__":
     main()

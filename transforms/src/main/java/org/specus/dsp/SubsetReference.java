@@ -19,8 +19,11 @@ import java.util.TreeMap;
  *
  * <p>All references of a sample are computed from the sample's values before any is subtracted,
  * so the order of channels does not matter. The median is numpy's (mean of the two middle values
- * in float32 for an even count, NaN if any value is NaN), via {@link CommonReference#median}; the
- * mean is accumulated in double and rounded once.
+ * in float32 for an even count, NaN if any value is NaN; a zero's sign as in
+ * {@link CommonReference}): each set has its own {@link RowMedians}, which follows that set's
+ * median from sample to sample (sets of {@value RowMedians#MIN_TRACKED} channels or more, e.g.
+ * shanks; smaller ones, such as local annuli, use quickselect). The mean is accumulated in double
+ * and rounded once.
  */
 public final class SubsetReference {
   private SubsetReference() {}
@@ -30,6 +33,12 @@ public final class SubsetReference {
    * @param setOf index into {@code sets} for each channel, or -1 to leave the channel unchanged
    */
   public static void subtract(float[] block, int rows, int cols, int[][] sets, int[] setOf, boolean median) {
+    subtract(block, rows, cols, sets, setOf, median, Simd.ENABLED);
+  }
+
+  /** {@link #subtract(float[], int, int, int[][], int[], boolean)} on the median path chosen by the caller (tests, benchmarks). */
+  static void subtract(float[] block, int rows, int cols, int[][] sets, int[] setOf, boolean median,
+      boolean vector) {
     SosFilter.checkBlock(block, rows, cols, block);
     if (setOf.length != cols) {
       throw new IllegalArgumentException("reference sets given for " + setOf.length + " channels, block has " + cols);
@@ -48,15 +57,31 @@ public final class SubsetReference {
     }
     final float[] scratch = new float[largest];
     final float[] ref = new float[sets.length];
+    final RowMedians[] medians = new RowMedians[median ? sets.length : 0];
+    final int[] first = new int[sets.length]; // a set's first channel if its channels are consecutive, else -1
+    for (int s = 0; s < medians.length; s++) {
+      medians[s] = new RowMedians(sets[s].length, vector);
+      first[s] = sets[s][0];
+      for (int i = 1; i < sets[s].length; i++) {
+        if (sets[s][i] != sets[s][0] + i) {
+          first[s] = -1;
+          break;
+        }
+      }
+    }
     for (int t = 0; t < rows; t++) {
       final int off = t * cols;
       for (int s = 0; s < sets.length; s++) {
         final int[] set = sets[s];
         if (median) {
-          for (int i = 0; i < set.length; i++) {
-            scratch[i] = block[off + set[i]];
+          if (first[s] >= 0) { // consecutive channels (e.g. a shank): read them in place
+            ref[s] = medians[s].median(block, off + first[s], set.length);
+          } else {
+            for (int i = 0; i < set.length; i++) {
+              scratch[i] = block[off + set[i]];
+            }
+            ref[s] = medians[s].median(scratch, 0, set.length);
           }
-          ref[s] = CommonReference.median(scratch, set.length);
         } else {
           double sum = 0;
           for (int c : set) {

@@ -1,6 +1,7 @@
 package org.specus.dsp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
@@ -58,6 +59,59 @@ class SimdKernelsTest {
         SosFilter.filtfilt(sos, x, rows, cols, vector, true);
         assertArrayEquals(plain, vector, 0f, sos.numSections() + " sections, " + cols + " channels");
       }
+    }
+  }
+
+  /**
+   * Covariance: panels of 64 rows, tiles of 4 rows × 4 vectors, vector tails and scalar tails;
+   * both paths keep one fma chain per entry and panel, so the sums are the same bits, for blocks
+   * shorter and longer than a panel.
+   */
+  @Test
+  void covarianceVectorEqualsPlainBitForBit() {
+    for (int cols : new int[] {1, 3, 4, 5, 8, 16, 17, 31, 33, 64, 100, 385}) {
+      for (int rows : new int[] {1, 5, 63, 64, 65, 200}) {
+        float[] x = noise(rows, cols, cols * 7L + rows);
+        CovarianceAccumulator vector = new CovarianceAccumulator(cols);
+        CovarianceAccumulator plain = new CovarianceAccumulator(cols);
+        vector.add(x, rows, cols, true);
+        plain.add(x, rows, cols, false);
+        assertArrayEquals(plain.gram(), vector.gram(), 0.0, rows + " x " + cols);
+        assertEquals(plain, vector, rows + " x " + cols);
+      }
+    }
+  }
+
+  /**
+   * Median reference: the tracker (vector) and quickselect (plain) on smooth noisy rows with a
+   * drifting common signal, per channel count; full blocks and groups of channels.
+   */
+  @Test
+  void medianReferenceVectorEqualsPlainBitForBit() {
+    for (int cols : new int[] {31, 32, 33, 64, 100, 385}) {
+      int rows = 400;
+      float[] x = noise(rows, cols, cols + 100);
+      for (int t = 1; t < rows; t++) { // smooth rows: each one close to the one before
+        for (int c = 0; c < cols; c++) {
+          x[t * cols + c] = 0.8f * x[(t - 1) * cols + c] + 0.2f * x[t * cols + c] + (t % 97 == 0 ? 300 : 0);
+        }
+      }
+      float[] plain = x.clone();
+      float[] vector = x.clone();
+      CommonReference.subtractMedian(plain, rows, cols, false);
+      CommonReference.subtractMedian(vector, rows, cols, true);
+      assertArrayEquals(plain, vector, 0f, cols + " channels");
+      int[] group = new int[cols];
+      for (int c = 0; c < cols; c++) {
+        group[c] = c % 2;
+      }
+      int[] setOf = new int[cols];
+      int[][] sets = SubsetReference.groupSets(group, setOf);
+      plain = x.clone();
+      vector = x.clone();
+      SubsetReference.subtract(plain, rows, cols, sets, setOf, true, false);
+      SubsetReference.subtract(vector, rows, cols, sets, setOf, true, true);
+      assertArrayEquals(plain, vector, 0f, cols + " channels in two groups");
     }
   }
 
