@@ -43,6 +43,7 @@ public final class WriteBuffers implements AutoCloseable {
   private ByteBuffer packed;
   private ByteBuffer small;
   private ByteBuffer staging;
+  private ByteBuffer uncached;
   private ZstdCompressCtx compressor;
   private ZstdDecompressCtx decompressor;
   private long encodeWall;
@@ -157,6 +158,43 @@ public final class WriteBuffers implements AutoCloseable {
     encodeCpu += t1.cpu() - t0.cpu();
     dst.limit(size);
     return dst;
+  }
+
+  /**
+   * The staging buffer of an {@link UncachedFileWriter} ({@link #DIRECT_MAX} bytes, aligned), kept
+   * from file to file; hand back the writer's buffer with {@link #keepUncachedStaging} if it grew.
+   */
+  public ByteBuffer uncachedStaging() {
+    if (uncached == null) {
+      uncached = UncachedFileWriter.stagingBuffer(DIRECT_MAX);
+    }
+    return uncached;
+  }
+
+  public void keepUncachedStaging(ByteBuffer buffer) {
+    uncached = buffer;
+  }
+
+  /**
+   * As {@link #compress}, but the frame goes straight to {@code dst} (direct, with
+   * {@code compressBound} bytes free) at its position, which advances past it; returns its size.
+   */
+  public int compressInto(ByteBuffer src, int level, ByteBuffer dst) {
+    if (!src.isDirect() || !dst.isDirect()) {
+      throw new IllegalArgumentException("compressInto works direct-to-direct");
+    }
+    if (compressor == null) {
+      compressor = new ZstdCompressCtx();
+    }
+    compressor.setLevel(level).setChecksum(false).setContentSize(true);
+    StageTimes.Mark t0 = StageTimes.mark();
+    int at = dst.position();
+    int size = compressor.compressDirectByteBuffer(dst, at, dst.limit() - at, src, src.position(), src.remaining());
+    StageTimes.Mark t1 = StageTimes.mark();
+    encodeWall += t1.wall() - t0.wall();
+    encodeCpu += t1.cpu() - t0.cpu();
+    dst.position(at + size);
+    return size;
   }
 
   private static void requireSameKind(ByteBuffer a, ByteBuffer b) {

@@ -1,11 +1,13 @@
 package org.specus.io.zarr;
 
+import com.github.luben.zstd.Zstd;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.CRC32C;
+import org.specus.io.UncachedFileWriter;
 import org.specus.io.WriteBuffers;
 
 /**
@@ -134,55 +136,98 @@ public final class ShardWriter {
           "shard " + shardIndex + " of " + layout + " has " + expectedRows
               + " rows inside the array, but validRows = " + validRows);
     }
-    int cols = layout.cols();
-    int innerRows = layout.innerRows();
-    int chunks = layout.innerChunksPerShard();
-    int chunkBytes = layout.innerChunkBytes();
-    int indexBytes = 16 * chunks;
-
     Path target = arrayDir.resolve(layout.shardKey(shardIndex));
     Path tmp = AtomicFiles.temporarySibling(target);
     boolean committed = false;
     try {
-      long offset = 0;
-      try (FileChannel out = AtomicFiles.openChannel(tmp)) {
-        // The index is filled as chunks are written; it is the last thing in the file.
-        ByteBuffer index = buffers.small(indexBytes + 4);
-        for (int k = 0; k < chunks; k++) {
-          int firstRow = k * innerRows;
-          if (firstRow >= validRows) {
-            index.putLong(EMPTY).putLong(EMPTY); // past the array end: nothing stored
-            continue;
-          }
-          int rows = Math.min(innerRows, validRows - firstRow);
-          ByteBuffer raw = buffers.raw(chunkBytes);
-          copier.copy(raw, firstRow * cols, rows * cols);
-          WriteBuffers.zeroToLimit(raw); // edge chunks are stored at full size; the fill value 0 is all-zero bytes
-          raw.flip();
-          // Content size in the frame header lets readers (zarrita/numcodecs) size their output.
-          ByteBuffer packed = buffers.compress(raw, layout.zstdLevel());
-          int n = packed.remaining();
-          buffers.write(out, packed);
-          index.putLong(offset).putLong(n);
-          offset += n;
+      int chunkBytes = layout.innerChunkBytes();
+      long size;
+      if (Zstd.compressBound(chunkBytes) <= WriteBuffers.DIRECT_MAX / 2) {
+        // The usual path: chunks compressed straight into the staging buffer of an
+        // UncachedFileWriter, so the shard reaches the disk without the page cache (see there why).
+        Files.createDirectories(tmp.getParent());
+        int bound = Math.toIntExact(Zstd.compressBound(chunkBytes));
+        try (UncachedFileWriter out = UncachedFileWriter.create(tmp, buffers.uncachedStaging())) {
+          size = fill(layout, validRows, buffers, copier, new ShardOut() {
+            public int chunk(ByteBuffer raw) throws IOException {
+              return buffers.compressInto(raw, layout.zstdLevel(), out.reserve(bound));
+            }
+
+            public void index(ByteBuffer index) throws IOException {
+              out.reserve(index.remaining()).put(index);
+            }
+          });
+          out.finish(fsync);
+          buffers.keepUncachedStaging(out.staging());
         }
-        CRC32C crc = new CRC32C();
-        index.flip();
-        crc.update(index);
-        index.limit(indexBytes + 4).putInt(indexBytes, (int) crc.getValue()).position(0);
-        buffers.write(out, index);
-        if (fsync) {
-          out.force(true);
+      } else {
+        // Chunks too large for the direct staging buffer: through the page cache, a chunk at a time.
+        try (FileChannel out = AtomicFiles.openChannel(tmp)) {
+          size = fill(layout, validRows, buffers, copier, new ShardOut() {
+            public int chunk(ByteBuffer raw) throws IOException {
+              ByteBuffer packed = buffers.compress(raw, layout.zstdLevel());
+              int n = packed.remaining();
+              buffers.write(out, packed);
+              return n;
+            }
+
+            public void index(ByteBuffer index) throws IOException {
+              buffers.write(out, index);
+            }
+          });
+          if (fsync) {
+            out.force(true);
+          }
         }
       }
       AtomicFiles.commit(tmp, target);
       committed = true;
-      return offset + indexBytes + 4;
+      return size;
     } finally {
       if (!committed) {
         Files.deleteIfExists(tmp);
       }
     }
+  }
+
+  /** Where a shard's bytes go, front to back. */
+  private interface ShardOut {
+    /** Stores one inner chunk (raw bytes, position 0) as a zstd frame; returns the frame's size. */
+    int chunk(ByteBuffer raw) throws IOException;
+
+    void index(ByteBuffer index) throws IOException;
+  }
+
+  /** The shard's chunks, then its index (filled as chunks are stored; the last thing in the file); returns the shard's size. */
+  private static long fill(ShardedArrayLayout layout, int validRows, WriteBuffers buffers, ElementCopier copier,
+      ShardOut out) throws IOException {
+    int cols = layout.cols();
+    int innerRows = layout.innerRows();
+    int chunks = layout.innerChunksPerShard();
+    int indexBytes = 16 * chunks;
+    ByteBuffer index = buffers.small(indexBytes + 4);
+    long offset = 0;
+    for (int k = 0; k < chunks; k++) {
+      int firstRow = k * innerRows;
+      if (firstRow >= validRows) {
+        index.putLong(EMPTY).putLong(EMPTY); // past the array end: nothing stored
+        continue;
+      }
+      int rows = Math.min(innerRows, validRows - firstRow);
+      ByteBuffer raw = buffers.raw(layout.innerChunkBytes());
+      copier.copy(raw, firstRow * cols, rows * cols);
+      WriteBuffers.zeroToLimit(raw); // edge chunks are stored at full size; the fill value 0 is all-zero bytes
+      raw.flip();
+      int n = out.chunk(raw); // content size in the frame header lets readers (zarrita/numcodecs) size their output
+      index.putLong(offset).putLong(n);
+      offset += n;
+    }
+    CRC32C crc = new CRC32C();
+    index.flip();
+    crc.update(index);
+    index.limit(indexBytes + 4).putInt(indexBytes, (int) crc.getValue()).position(0);
+    out.index(index);
+    return offset + indexBytes + 4;
   }
 
   private static void requireType(ShardedArrayLayout layout, ZarrDataType type, String javaType) {
