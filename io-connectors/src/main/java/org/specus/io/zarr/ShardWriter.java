@@ -142,7 +142,7 @@ public final class ShardWriter {
     try {
       int chunkBytes = layout.innerChunkBytes();
       long size;
-      if (Zstd.compressBound(chunkBytes) <= WriteBuffers.DIRECT_MAX / 2) {
+      if (Zstd.compressBound(chunkBytes) + UncachedFileWriter.ALIGN <= WriteBuffers.DIRECT_MAX) {
         // The usual path: chunks compressed straight into the staging buffer of an
         // UncachedFileWriter, so the shard reaches the disk without the page cache (see there why).
         Files.createDirectories(tmp.getParent());
