@@ -7,6 +7,7 @@ import io.jhdf.api.Group;
 import io.jhdf.api.Node;
 import io.jhdf.api.dataset.ChunkedDataset;
 import io.jhdf.exceptions.HdfException;
+import io.jhdf.object.message.DataLayout;
 import java.io.IOException;
 import java.lang.reflect.Array;
 import java.nio.file.Files;
@@ -36,16 +37,27 @@ import org.specus.io.Summaries;
  * <p>Values read are the stored values with NWB's {@code offset} folded in ({@code stored +
  * offset / (conversion × channel_conversion[c])}), so that {@link #gainToUv()} ({@code conversion ×
  * channel_conversion[c] × 10⁶}) alone turns them into µV; int16 data without offset keeps its exact
- * counts. Reads are cut at chunk boundaries, so each chunk a tile touches is decompressed once, and
- * nothing outside the tile's chunks is read (jhdf has no chunk cache).
+ * counts.
+ *
+ * <p>Reads of chunked and contiguous data of plain integer and float types (what h5py writes, so what
+ * pynwb and NeuroConv write for an ElectricalSeries: contiguous, or chunked with or without gzip and
+ * shuffle) go straight from the chunks the range touches into the caller's array ({@link Hdf5Rows}):
+ * each reading thread keeps its last two decoded chunk rows (two chunks when chunks span all
+ * channels, as usual), so a tile with margins does not decompress its neighbours' chunks again;
+ * {@link #close} frees them. Other layouts and types (compact datasets, read whole, and half floats) are read through
+ * jhdf's slice reads, one Java array per row; both give the same values. The file is opened without
+ * memory mapping (see {@link NoMapFileChannel}). Reads from several threads run concurrently, with no
+ * lock.
  */
 public final class NwbRecording implements Recording {
   private static final int BLOCK_VALUES = 4 << 20;
 
   private final Path file;
   private final HdfFile hdf;
+  private final NoMapFileChannel channel;
   private final String seriesPath;
   private final Dataset data;
+  private final Hdf5Rows rows; // null: read through jhdf's slices
   private final long numSamples;
   private final int numChannels;
   private final int chunkRows;
@@ -59,13 +71,15 @@ public final class NwbRecording implements Recording {
   private final String fingerprint;
   private final String storedType;
 
-  private NwbRecording(Path file, HdfFile hdf, String seriesPath, Dataset data, double rate, double[] gain,
-      double[] shift, List<String> ids, double[][] locations, String positionsFrom, List<String> warnings,
-      String fingerprint) {
+  private NwbRecording(Path file, HdfFile hdf, NoMapFileChannel channel, String seriesPath, Dataset data,
+      Hdf5Rows rows, double rate, double[] gain, double[] shift, List<String> ids, double[][] locations,
+      String positionsFrom, List<String> warnings, String fingerprint) {
     this.file = file;
     this.hdf = hdf;
+    this.channel = channel;
     this.seriesPath = seriesPath;
     this.data = data;
+    this.rows = rows;
     long[] dims = data.getDimensionsAsLong();
     this.numSamples = dims[0];
     this.numChannels = dims.length > 1 ? Math.toIntExact(dims[1]) : 1;
@@ -89,16 +103,27 @@ public final class NwbRecording implements Recording {
     if (!Files.isRegularFile(file)) {
       throw RecordingException.in(file, "no such file");
     }
+    NoMapFileChannel channel;
+    try {
+      channel = NoMapFileChannel.open(file);
+    } catch (IOException e) {
+      throw RecordingException.in(file, "cannot read (" + e.getMessage() + ")");
+    }
     HdfFile hdf;
     try {
-      hdf = new HdfFile(file);
+      hdf = new HdfFile(channel);
     } catch (HdfException | IllegalArgumentException e) {
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // The file was only read.
+      }
       throw RecordingException.in(file, "not a readable HDF5/NWB file (" + e.getMessage() + ")");
     }
     try {
-      return open(file, hdf, seriesName);
+      return open(file, hdf, channel, seriesName);
     } catch (RuntimeException e) {
-      hdf.close();
+      close(hdf, channel);
       if (e instanceof RecordingException) {
         throw e;
       }
@@ -107,7 +132,7 @@ public final class NwbRecording implements Recording {
     }
   }
 
-  private static NwbRecording open(Path file, HdfFile hdf, String seriesName) {
+  private static NwbRecording open(Path file, HdfFile hdf, NoMapFileChannel channel, String seriesName) {
     List<String> series = electricalSeries(hdf);
     String name;
     if (seriesName == null) {
@@ -233,8 +258,9 @@ public final class NwbRecording implements Recording {
       warnings.add(path + "/data: no samples");
     }
     String fp = fingerprint(file, path, dims);
-    return new NwbRecording(file, hdf, path, data, rate, gain, shift, List.copyOf(ids), locations, positionsFrom,
-        Collections.unmodifiableList(warnings), fp);
+    Hdf5Rows rows = Hdf5Rows.of(file.getFileName() + path + "/data", hdf, channel.delegate(), data, shift);
+    return new NwbRecording(file, hdf, channel, path, data, rows, rate, gain, shift, List.copyOf(ids), locations,
+        positionsFrom, Collections.unmodifiableList(warnings), fp);
   }
 
   /** Names of the ElectricalSeries under {@code /acquisition}, in file order. */
@@ -424,8 +450,17 @@ public final class NwbRecording implements Recording {
       throw new UnsupportedOperationException(file.getFileName() + ": " + seriesPath + " holds " + storedType
           + (noShift ? "" : " with an offset") + "; read it as float");
     }
+    checkRead(start, end, dst.length);
+    if (rows != null) {
+      try {
+        rows.readShorts(start, end, dst);
+      } catch (HdfException e) {
+        throw cannotRead(start, end, e);
+      }
+      return;
+    }
     float[] f = new float[dst.length];
-    readFloat(start, end, f);
+    readViaSlices(start, end, f);
     for (int i = 0; i < (end - start) * numChannels; i++) {
       dst[i] = (short) f[i];
     }
@@ -433,42 +468,90 @@ public final class NwbRecording implements Recording {
 
   @Override
   public void readFloat(long start, long end, float[] dst) throws IOException {
+    checkRead(start, end, dst.length);
+    if (rows != null) {
+      try {
+        rows.readFloat(start, end, dst);
+      } catch (HdfException e) {
+        throw cannotRead(start, end, e);
+      }
+      return;
+    }
+    readViaSlices(start, end, dst);
+  }
+
+  private void checkRead(long start, long end, int dstLength) {
     if (start < 0 || end < start || end > numSamples) {
       throw new IllegalArgumentException("samples [" + start + ", " + end + ") are outside [0, " + numSamples
           + ") of " + file.getFileName() + seriesPath);
     }
-    if ((end - start) * numChannels > dst.length) {
-      throw new IllegalArgumentException("dst has " + dst.length + " values, need " + (end - start) * numChannels);
+    if ((end - start) * numChannels > dstLength) {
+      throw new IllegalArgumentException("dst has " + dstLength + " values, need " + (end - start) * numChannels);
     }
-    // Blocks end on chunk boundaries, so no chunk is decompressed twice within one call.
+  }
+
+  private IOException cannotRead(long s, long next, HdfException e) {
+    return new IOException(file.getFileName() + seriesPath + "/data: cannot read samples " + s + "-" + next
+        + " (" + e.getMessage() + ")", e);
+  }
+
+  /** True when reads go straight from the chunks or the contiguous bytes ({@link Hdf5Rows}), not through jhdf's slices. */
+  boolean readsDirectly() {
+    return rows != null;
+  }
+
+  /** The direct reader, or null (for tests). */
+  Hdf5Rows rows() {
+    return rows;
+  }
+
+  /**
+   * The read through jhdf's slice reads ({@code getData(offset, shape)}, one Java array per row), for
+   * the layouts and types {@link Hdf5Rows} does not read (compact datasets, half floats, ...), and
+   * the reference the direct reads are tested against. Blocks end on chunk boundaries, so no chunk is
+   * decompressed twice within one call.
+   */
+  void readViaSlices(long start, long end, float[] dst) throws IOException {
+    checkRead(start, end, dst.length);
     int step = Math.max(1, BLOCK_VALUES / numChannels);
     if (chunkRows > 0) {
       step = Math.max(chunkRows, step / chunkRows * chunkRows);
     }
     boolean twoD = data.getDimensions().length == 2;
+    if (data.getDataLayout() == DataLayout.COMPACT) {
+      // jhdf cannot slice a compact dataset; it is at most 64 KiB, stored in its object header: read it whole.
+      Object all;
+      try {
+        all = data.getData();
+      } catch (HdfException e) {
+        throw cannotRead(start, end, e);
+      }
+      copy(all, twoD, Math.toIntExact(start), Math.toIntExact(end - start), 0, dst);
+      return;
+    }
     for (long s = start; s < end; ) {
       long next = chunkRows > 0 ? Math.min(end, (s / chunkRows) * chunkRows + step) : Math.min(end, s + step);
-      int rows = Math.toIntExact(next - s);
+      int n = Math.toIntExact(next - s);
       Object slab;
       try {
-        slab = twoD ? data.getData(new long[] {s, 0}, new int[] {rows, numChannels})
-            : data.getData(new long[] {s}, new int[] {rows});
+        slab = twoD ? data.getData(new long[] {s, 0}, new int[] {n, numChannels})
+            : data.getData(new long[] {s}, new int[] {n});
       } catch (HdfException e) {
-        throw new IOException(file.getFileName() + seriesPath + "/data: cannot read samples " + s + "-" + next
-            + " (" + e.getMessage() + ")", e);
+        throw cannotRead(s, next, e);
       }
-      copy(slab, twoD, rows, Math.toIntExact((s - start) * numChannels), dst);
+      copy(slab, twoD, 0, n, Math.toIntExact((s - start) * numChannels), dst);
       s = next;
     }
   }
 
-  private void copy(Object slab, boolean twoD, int rows, int out, float[] dst) {
+  /** Rows {@code [first, first + rows)} of a slab jhdf read, converted into {@code dst} from value {@code out} on. */
+  private void copy(Object slab, boolean twoD, int first, int rows, int out, float[] dst) {
     int nCh = numChannels;
     for (int r = 0; r < rows; r++) {
-      Object row = twoD ? ((Object[]) slab)[r] : slab;
+      Object row = twoD ? ((Object[]) slab)[first + r] : slab;
       int o = out + r * nCh;
       if (!twoD) {
-        dst[o] = (float) (((Number) Array.get(row, r)).doubleValue() + shift[0]);
+        dst[o] = (float) (((Number) Array.get(row, first + r)).doubleValue() + shift[0]);
         continue;
       }
       if (row instanceof double[] d) {
@@ -495,8 +578,25 @@ public final class NwbRecording implements Recording {
     }
   }
 
+  /** Closes the file and frees the decoded chunks each reading thread keeps. */
   @Override
   public void close() {
-    hdf.close();
+    if (rows != null) {
+      rows.dropThreadState();
+    }
+    close(hdf, channel);
+  }
+
+  private static void close(HdfFile hdf, NoMapFileChannel channel) {
+    try {
+      hdf.close();
+    } catch (HdfException e) {
+      // jhdf 0.13.0 logs the file's path once the file is closed, and a file opened on a channel has none.
+    }
+    try {
+      channel.close(); // closed by hdf.close() already; this makes sure
+    } catch (IOException e) {
+      // Read-only: nothing to lose.
+    }
   }
 }

@@ -25,8 +25,9 @@ import org.specus.io.Summaries;
  * {@code zarr-v2} output) write. Root attribute {@code sampling_frequency}; array {@code traces_seg0}
  * {@code [samples, channels]}; {@code channel_ids}; optional {@code properties/gain_to_uV} (default 1)
  * and {@code properties/location}. Values are the stored ones. Only segment 0 is read. int16
- * traces are read as stored by {@link #readInt16} (no detour through float). For Zarr v2 traces each
- * reading thread keeps the last two decoded chunks (see {@link ZarrV2Reader}); {@link #close} frees
+ * traces are read as stored by {@link #readInt16} (no detour through float). Each reading thread keeps
+ * the last two decoded chunks (Zarr v3: inner chunks; see {@link ZarrV3Reader} and
+ * {@link ZarrV2Reader}), and reads convert straight into the caller's array; {@link #close} frees
  * them.
  */
 public final class ZarrRecording implements Recording {
@@ -120,26 +121,17 @@ public final class ZarrRecording implements Recording {
       case "float32", "int16", "float64" -> new Traces() {
         @Override
         public void read(long start, int rows, float[] dst) throws IOException {
-          switch (dtype) {
-            case "float32" -> System.arraycopy(t.readFloats(start, rows), 0, dst, 0, rows * ch);
-            case "int16" -> {
-              short[] s = t.readShorts(start, rows);
-              for (int i = 0; i < s.length; i++) {
-                dst[i] = s[i];
-              }
-            }
-            default -> {
-              double[] d = t.readDoubles(start, rows);
-              for (int i = 0; i < d.length; i++) {
-                dst[i] = (float) d[i];
-              }
-            }
-          }
+          t.readFloats(start, rows, dst);
         }
 
         @Override
         public void readShorts(long start, int rows, short[] dst) throws IOException {
-          System.arraycopy(t.readShorts(start, rows), 0, dst, 0, rows * ch);
+          t.readShorts(start, rows, dst);
+        }
+
+        @Override
+        public void close() {
+          t.dropRecentChunks();
         }
       };
       default -> throw RecordingException.in(tracesDir.resolve(ZarrV3.METADATA_FILE), "data_type " + dtype
@@ -390,7 +382,7 @@ public final class ZarrRecording implements Recording {
     }
   }
 
-  /** Frees the decoded chunks the Zarr v2 reader keeps per thread. */
+  /** Frees the decoded chunks the readers keep per thread. */
   @Override
   public void close() {
     traces.close();

@@ -4,10 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdException;
 import com.github.luben.zstd.ZstdInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -22,6 +25,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32C;
 
 /**
@@ -36,10 +41,31 @@ import java.util.zip.CRC32C;
  *
  * <p>Errors: unsupported or malformed metadata throws {@link IllegalArgumentException}; corrupt or
  * truncated data (crc32c mismatch, bad offsets, undecodable zstd) throws {@link IOException}. Both
- * name the offending file. Immutable after {@link #open}; reads may run concurrently.
+ * name the offending file.
+ *
+ * <p>Reads may run concurrently. Each thread keeps the last {@value #RECENT_CHUNKS} blocks it
+ * decoded (inner chunks when sharded, else chunks; decoded bytes, e.g. 2.3 MB for Specus's 3000-row
+ * int16 inner chunks of 384 channels): a tile read with margins touches the last inner chunk of the
+ * shard before its own and the first of the shard after, and the next tile on the same thread finds
+ * both still decoded, so each inner chunk is decoded once instead of up to twice (when the margin is
+ * at most one inner chunk: 1149 samples against 3000 by default), and a shard whose blocks are all
+ * decoded is not opened. Memory: at most {@value #RECENT_CHUNKS} decoded blocks per
+ * thread that has read through this reader (a new block is decoded into the array of the oldest),
+ * plus a buffer for the encoded bytes of the largest block read, released by
+ * {@link #dropRecentChunks()} (the recording's close), when the thread ends, or with the reader. The
+ * reads into caller arrays ({@link #readFloats(long, int, float[])}, {@link #readShorts(long, int,
+ * short[])}) convert each block's run of rows at once (a bulk copy for float32 and for int16 as
+ * stored).
  */
 public final class ZarrV3Reader {
   private static final long EMPTY = -1L; // 2^64 - 1 as an unsigned 64-bit index entry
+  private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle DOUBLE = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
+  /** Decoded blocks (inner chunks, or chunks when not sharded) each thread keeps. */
+  static final int RECENT_CHUNKS = 2;
+  /** Marks a block that is not stored (missing chunk or shard, empty index entry): the fill value. */
+  private static final byte[] ABSENT = new byte[0];
 
   private final Path dir;
   private final long[] shape;
@@ -53,6 +79,13 @@ public final class ZarrV3Reader {
   private final Sharding sharding; // null when not sharded
   private final byte[] fillBytes; // one element of the fill value, little-endian (numeric only)
   private final Map<String, Object> attributes;
+  private final long blockRows; // rows per decoded block: an inner chunk when sharded, else a chunk
+  // The codecs after "bytes" are [zstd]? [crc32c]?: blocks decode into reused arrays (decodeBlock).
+  private final boolean simpleCodecs;
+  private final boolean zstdFirst;
+  private final boolean crcLast;
+  private final Map<Thread, RecentBlocks> recent = Collections.synchronizedMap(new WeakHashMap<>());
+  private final AtomicLong decodedChunks = new AtomicLong();
 
   /** One step of a codec pipeline, as far as decoding needs it. */
   private static final class Codec {
@@ -162,6 +195,16 @@ public final class ZarrV3Reader {
     validateDataCodecs(file);
     this.fillBytes = dataType == null ? null : fillBytes(file, meta.path("fill_value"), dataType);
     this.attributes = toMap(meta.path("attributes"));
+    this.blockRows = sharding == null ? chunkRows : sharding.innerRows;
+    List<String> after = codecs.subList(1, codecs.size()).stream().map(c -> c.name).toList();
+    this.zstdFirst = !after.isEmpty() && after.get(0).equals("zstd");
+    this.crcLast = !after.isEmpty() && after.get(after.size() - 1).equals("crc32c");
+    this.simpleCodecs = dataType != null && after.size() == (zstdFirst ? 1 : 0) + (crcLast ? 1 : 0)
+        && (after.size() < 2 || zstdFirst && crcLast);
+    if (dataType != null && blockRows * rowWidth * dataType.byteSize() > Integer.MAX_VALUE - 8) {
+      throw bad(file, "a chunk of " + blockRows + " x " + rowWidth + " " + dataTypeName
+          + " is too large for one Java array");
+    }
   }
 
   /**
@@ -297,51 +340,225 @@ public final class ZarrV3Reader {
     return (int) rows;
   }
 
+  /**
+   * Rows {@code [rowStart, rowStart + rowCount)} of a numeric array as float, row-major, into
+   * {@code dst}: float32 as stored, int16 and int32 and float64 converted by a Java cast (exact for
+   * int16). Missing chunks read as the fill value, converted the same way.
+   */
+  public void readFloats(long rowStart, int rowCount, float[] dst) throws IOException {
+    if (dataType == null) {
+      throw new IllegalArgumentException(dir + " holds strings");
+    }
+    checkRows(rowStart, rowCount);
+    checkLength(dst.length, rowCount);
+    ZarrDataType t = dataType;
+    float fill = switch (t) {
+      case FLOAT32 -> ByteBuffer.wrap(fillBytes).order(ByteOrder.LITTLE_ENDIAN).getFloat();
+      case FLOAT64 -> (float) ByteBuffer.wrap(fillBytes).order(ByteOrder.LITTLE_ENDIAN).getDouble();
+      case INT32 -> ByteBuffer.wrap(fillBytes).order(ByteOrder.LITTLE_ENDIAN).getInt();
+      case INT16 -> ByteBuffer.wrap(fillBytes).order(ByteOrder.LITTLE_ENDIAN).getShort();
+    };
+    forEachBlock(rowStart, rowCount, (block, at, n, out) -> {
+      if (block == ABSENT) {
+        Arrays.fill(dst, out, out + n, fill);
+        return;
+      }
+      switch (t) {
+        case FLOAT32 -> ByteBuffer.wrap(block).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(at / 4, dst, out, n);
+        case INT16 -> {
+          for (int i = 0; i < n; i++) {
+            dst[out + i] = (short) SHORT.get(block, at + 2 * i);
+          }
+        }
+        case INT32 -> {
+          for (int i = 0, b = at; i < n; i++, b += 4) {
+            dst[out + i] = (int) INT.get(block, b);
+          }
+        }
+        case FLOAT64 -> {
+          for (int i = 0, b = at; i < n; i++, b += 8) {
+            dst[out + i] = (float) (double) DOUBLE.get(block, b);
+          }
+        }
+      }
+    });
+  }
+
+  /** Rows {@code [rowStart, rowStart + rowCount)} of an int16 array as stored, row-major, into {@code dst}. */
+  public void readShorts(long rowStart, int rowCount, short[] dst) throws IOException {
+    if (dataType != ZarrDataType.INT16) {
+      throw new IllegalArgumentException(dir + " has data type " + dataTypeName + ", not int16");
+    }
+    checkRows(rowStart, rowCount);
+    checkLength(dst.length, rowCount);
+    short fill = ByteBuffer.wrap(fillBytes).order(ByteOrder.LITTLE_ENDIAN).getShort();
+    forEachBlock(rowStart, rowCount, (block, at, n, out) -> {
+      if (block == ABSENT) {
+        Arrays.fill(dst, out, out + n, fill);
+      } else {
+        ByteBuffer.wrap(block).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(at / 2, dst, out, n);
+      }
+    });
+  }
+
+  /** How many chunks (inner chunks when sharded) this reader has read and decoded (for tests of the reuse). */
+  long decodedChunks() {
+    return decodedChunks.get();
+  }
+
+  /** Frees the decoded chunks every thread keeps (they are decoded again when read again). */
+  public void dropRecentChunks() {
+    recent.clear();
+  }
+
+  private void checkRows(long rowStart, int rowCount) {
+    if (rowStart < 0 || rowCount < 0 || rowStart + rowCount > rows) {
+      throw new IllegalArgumentException("rows [" + rowStart + ", " + (rowStart + rowCount)
+          + ") are outside [0, " + rows + ") of " + dir);
+    }
+  }
+
+  private void checkLength(int length, int rowCount) {
+    if ((long) rowCount * rowWidth > length) {
+      throw new IllegalArgumentException("dst has " + length + " values, rows [" + rowCount + " x " + rowWidth
+          + "] need " + (long) rowCount * rowWidth);
+    }
+  }
+
   /** Decoded little-endian bytes of the requested rows. */
   private ByteBuffer readRows(ZarrDataType wanted, long rowStart, int rowCount) throws IOException {
     if (dataType != wanted) {
       throw new IllegalArgumentException(
           dir + " has data type " + dataTypeName + ", not " + wanted.zarrName());
     }
-    if (rowStart < 0 || rowCount < 0 || rowStart + rowCount > rows) {
-      throw new IllegalArgumentException("rows [" + rowStart + ", " + (rowStart + rowCount)
-          + ") are outside [0, " + rows + ") of " + dir);
-    }
+    checkRows(rowStart, rowCount);
     int es = dataType.byteSize();
-    long rowBytes = rowWidth * es;
-    long total = rowCount * rowBytes;
+    long total = rowCount * rowWidth * es;
     if (total > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException(
           "rows [" + rowStart + ", " + (rowStart + rowCount) + ") of " + dir
               + " are too large for one Java array; read fewer rows");
     }
     byte[] out = new byte[(int) total];
-    fill(out, 0, out.length);
-    long rowEnd = rowStart + rowCount;
-    for (long c = rowStart / Math.max(1, chunkRows); rowCount > 0 && c * chunkRows < rowEnd; c++) {
-      Path file = dir.resolve(chunkKey(c));
-      if (sharding == null) {
-        byte[] encoded = readFileOrNull(file);
-        if (encoded != null) {
-          byte[] decoded = decodeBytes(file, encoded, chunkRows * rowBytes);
-          copyRows(decoded, c * chunkRows, out, rowStart, rowEnd, rowBytes);
-        }
+    forEachBlock(rowStart, rowCount, (block, at, n, o) -> {
+      if (block == ABSENT) {
+        fill(out, o * es, (o + n) * es);
       } else {
-        readFromShard(file, c * chunkRows, out, rowStart, rowEnd, rowBytes);
+        System.arraycopy(block, at, out, o * es, n * es);
       }
-    }
+    });
     return ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
   }
 
-  private void readFromShard(Path file, long shardFirstRow, byte[] out, long rowStart, long rowEnd,
-      long rowBytes) throws IOException {
+  /**
+   * Receives the decoded rows of one block: {@code n} values (whole rows) from byte {@code at} of
+   * {@code block} ({@link #ABSENT}: fill value), for the output from value {@code out} on.
+   */
+  private interface Run {
+    void take(byte[] block, int at, int n, int out);
+  }
+
+  /**
+   * Hands each block (inner chunk when sharded, else chunk) that holds rows of the range to
+   * {@code run}, decoded: from this thread's recent blocks, else read and decoded into the array of
+   * the oldest one. A shard file is opened (and its index read) only when one of its blocks is not
+   * already decoded, and closed before returning.
+   */
+  private void forEachBlock(long rowStart, int rowCount, Run run) throws IOException {
+    if (rowCount == 0) {
+      return;
+    }
+    RecentBlocks mine = recent.computeIfAbsent(Thread.currentThread(), t -> new RecentBlocks());
+    long rowEnd = rowStart + rowCount;
+    long rowBytes = rowWidth * dataType.byteSize();
+    OpenShard shard = null;
+    try {
+      for (long b = rowStart / blockRows; b * blockRows < rowEnd; b++) {
+        long b0 = b * blockRows;
+        long from = Math.max(rowStart, b0);
+        long to = Math.min(rowEnd, b0 + blockRows);
+        byte[] block = mine.get(b);
+        if (block == null) {
+          byte[] reuse = mine.takeOldest(); // at most RECENT_CHUNKS are held while the new one is decoded
+          if (sharding == null) {
+            block = readChunk(b, mine, reuse);
+          } else {
+            long c = b / sharding.chunksPerShard;
+            if (shard == null || shard.chunk != c) {
+              if (shard != null) {
+                shard.close();
+              }
+              shard = openShard(c);
+            }
+            block = readInner(shard, (int) (b - c * sharding.chunksPerShard), mine, reuse);
+          }
+          mine.put(b, block);
+        }
+        run.take(block, (int) ((from - b0) * rowBytes), (int) ((to - from) * rowWidth),
+            (int) ((from - rowStart) * rowWidth));
+      }
+    } finally {
+      if (shard != null) {
+        shard.close();
+      }
+    }
+  }
+
+  /** Unsharded chunk {@code c} decoded, or {@link #ABSENT} when it has no file. */
+  private byte[] readChunk(long c, RecentBlocks mine, byte[] reuse) throws IOException {
+    Path file = dir.resolve(chunkKey(c));
     FileChannel ch;
     try {
       ch = FileChannel.open(file, StandardOpenOption.READ);
     } catch (NoSuchFileException e) {
-      return; // a missing shard reads as the fill value
+      return ABSENT; // a missing chunk reads as the fill value
     }
     try (ch) {
+      long size = ch.size();
+      if (size > Integer.MAX_VALUE - 8) {
+        throw new IOException(file + " has " + size + " bytes, too many for one chunk");
+      }
+      byte[] encoded = mine.encoded((int) size);
+      readFully(ch, file, 0, encoded, (int) size);
+      return decodeBlock(file, encoded, (int) size, reuse);
+    }
+  }
+
+  /** A shard file opened for reading, with its verified index; {@code ch == null} when it does not exist. */
+  private static final class OpenShard implements AutoCloseable {
+    final long chunk;
+    final Path file;
+    final FileChannel ch;
+    final ByteBuffer index;
+    final long dataStart;
+    final long dataEnd;
+
+    OpenShard(long chunk, Path file, FileChannel ch, ByteBuffer index, long dataStart, long dataEnd) {
+      this.chunk = chunk;
+      this.file = file;
+      this.ch = ch;
+      this.index = index;
+      this.dataStart = dataStart;
+      this.dataEnd = dataEnd;
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (ch != null) {
+        ch.close();
+      }
+    }
+  }
+
+  private OpenShard openShard(long c) throws IOException {
+    Path file = dir.resolve(chunkKey(c));
+    FileChannel ch;
+    try {
+      ch = FileChannel.open(file, StandardOpenOption.READ);
+    } catch (NoSuchFileException e) {
+      return new OpenShard(c, file, null, null, 0, 0); // a missing shard reads as the fill value
+    }
+    try {
       long size = ch.size();
       int indexBytes = sharding.indexBytes();
       if (size < indexBytes) {
@@ -349,10 +566,12 @@ public final class ZarrV3Reader {
             + " bytes, fewer than its index needs (" + indexBytes + ")");
       }
       long indexPos = sharding.indexAtEnd ? size - indexBytes : 0;
-      ByteBuffer index = readFully(ch, file, indexPos, indexBytes);
+      byte[] indexArray = new byte[indexBytes];
+      readFully(ch, file, indexPos, indexArray, indexBytes);
+      ByteBuffer index = ByteBuffer.wrap(indexArray);
       if (sharding.indexCrc) {
         CRC32C crc = new CRC32C();
-        crc.update(index.array(), 0, indexBytes - 4);
+        crc.update(indexArray, 0, indexBytes - 4);
         int stored = index.order(ByteOrder.LITTLE_ENDIAN).getInt(indexBytes - 4);
         if (stored != (int) crc.getValue()) {
           throw new IOException(String.format(
@@ -363,42 +582,85 @@ public final class ZarrV3Reader {
       index.order(sharding.indexBigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
       long dataStart = sharding.indexAtEnd ? 0 : indexBytes;
       long dataEnd = sharding.indexAtEnd ? size - indexBytes : size;
-      long inner = sharding.innerRows;
-      long innerBytes = inner * rowBytes;
-      for (int k = 0; k < sharding.chunksPerShard; k++) {
-        long first = shardFirstRow + k * inner;
-        if (first >= rowEnd || first + inner <= rowStart) {
-          continue;
-        }
-        long offset = index.getLong(16 * k);
-        long nbytes = index.getLong(16 * k + 8);
-        if (offset == EMPTY && nbytes == EMPTY) {
-          continue; // empty inner chunk: fill value
-        }
-        // Written as offset > dataEnd - nbytes so a huge offset cannot overflow past the check.
-        if (offset < dataStart || nbytes < 0 || nbytes > Integer.MAX_VALUE - 8
-            || offset > dataEnd - nbytes) {
-          throw new IOException("shard " + file + ": inner chunk " + k + " at offset "
-              + Long.toUnsignedString(offset) + " with " + Long.toUnsignedString(nbytes)
-              + " bytes lies outside the shard's data [" + dataStart + ", " + dataEnd + ")");
-        }
-        byte[] encoded = readFully(ch, file, offset, (int) nbytes).array();
-        byte[] decoded = decodeBytes(file, encoded, innerBytes);
-        copyRows(decoded, first, out, rowStart, rowEnd, rowBytes);
-      }
+      return new OpenShard(c, file, ch, index, dataStart, dataEnd);
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
     }
   }
 
-  /** Copies the part of a decoded block starting at row {@code blockFirstRow} that is requested. */
-  private static void copyRows(byte[] block, long blockFirstRow, byte[] out, long rowStart,
-      long rowEnd, long rowBytes) {
-    long blockRows = block.length / rowBytes;
-    long from = Math.max(rowStart, blockFirstRow);
-    long to = Math.min(rowEnd, blockFirstRow + blockRows);
-    if (from < to) {
-      System.arraycopy(block, (int) ((from - blockFirstRow) * rowBytes), out,
-          (int) ((from - rowStart) * rowBytes), (int) ((to - from) * rowBytes));
+  /** Inner chunk {@code k} of an open shard decoded, or {@link #ABSENT} (missing shard, empty entry). */
+  private byte[] readInner(OpenShard shard, int k, RecentBlocks mine, byte[] reuse) throws IOException {
+    if (shard.ch == null) {
+      return ABSENT;
     }
+    long offset = shard.index.getLong(16 * k);
+    long nbytes = shard.index.getLong(16 * k + 8);
+    if (offset == EMPTY && nbytes == EMPTY) {
+      return ABSENT; // empty inner chunk: fill value
+    }
+    // Written as offset > dataEnd - nbytes so a huge offset cannot overflow past the check.
+    if (offset < shard.dataStart || nbytes < 0 || nbytes > Integer.MAX_VALUE - 8
+        || offset > shard.dataEnd - nbytes) {
+      throw new IOException("shard " + shard.file + ": inner chunk " + k + " at offset "
+          + Long.toUnsignedString(offset) + " with " + Long.toUnsignedString(nbytes)
+          + " bytes lies outside the shard's data [" + shard.dataStart + ", " + shard.dataEnd + ")");
+    }
+    byte[] encoded = mine.encoded((int) nbytes);
+    readFully(shard.ch, shard.file, offset, encoded, (int) nbytes);
+    return decodeBlock(shard.file, encoded, (int) nbytes, reuse);
+  }
+
+  /**
+   * Decodes the first {@code length} bytes of {@code encoded} (one block) to little-endian element
+   * bytes: into {@code reuse} when it has the block's size and the codecs are {@code bytes}, then an
+   * optional {@code zstd}, then an optional {@code crc32c} (what Specus and most writers use), else
+   * through {@link #decodeBytes} into a new array. Same checks and messages either way.
+   */
+  private byte[] decodeBlock(Path file, byte[] encoded, int length, byte[] reuse) throws IOException {
+    decodedChunks.incrementAndGet();
+    int expected = Math.toIntExact(blockRows * rowWidth * dataType.byteSize());
+    if (!simpleCodecs) {
+      return decodeBytes(file, Arrays.copyOf(encoded, length), expected);
+    }
+    int n = length;
+    if (crcLast) {
+      if (n < 4) {
+        throw new IOException(file + ": chunk is too short for its crc32c checksum");
+      }
+      CRC32C crc = new CRC32C();
+      crc.update(encoded, 0, n - 4);
+      int stored = (int) INT.get(encoded, n - 4);
+      if (stored != (int) crc.getValue()) {
+        throw new IOException(String.format("crc32c mismatch in a chunk of %s: stored 0x%08x,"
+            + " computed 0x%08x", file, stored, (int) crc.getValue()));
+      }
+      n -= 4;
+    }
+    byte[] out = reuse != null && reuse.length == expected ? reuse : new byte[expected];
+    if (zstdFirst) {
+      long got;
+      try {
+        got = Zstd.decompressByteArray(out, 0, expected, encoded, 0, n);
+      } catch (ZstdException e) {
+        throw new IOException(file + ": zstd cannot decode a chunk (" + e.getMessage() + "; expected "
+            + expected + " decoded bytes)", e);
+      }
+      if (Zstd.isError(got)) {
+        throw new IOException(file + ": zstd cannot decode a chunk (" + Zstd.getErrorName(got)
+            + "; expected " + expected + " decoded bytes)");
+      }
+      n = (int) got;
+    } else if (n == expected) {
+      System.arraycopy(encoded, 0, out, 0, n);
+    }
+    if (n != expected) {
+      throw new IOException(file + ": chunk decodes to " + n + " bytes, expected " + expected);
+    }
+    if (codecs.get(0).bigEndian && dataType.byteSize() > 1) {
+      swapBytes(out, dataType.byteSize());
+    }
+    return out;
   }
 
   private void fill(byte[] out, int from, int to) {
@@ -411,6 +673,59 @@ public final class ZarrV3Reader {
     }
     for (int i = from; i < to; i += fillBytes.length) {
       System.arraycopy(fillBytes, 0, out, i, fillBytes.length);
+    }
+  }
+
+  /**
+   * One thread's last {@link #RECENT_CHUNKS} decoded blocks, most recent first, and the buffer its
+   * encoded chunks are read into.
+   */
+  private static final class RecentBlocks {
+    private final long[] index = new long[RECENT_CHUNKS];
+    private final byte[][] bytes = new byte[RECENT_CHUNKS][];
+    private byte[] encoded = new byte[0];
+
+    RecentBlocks() {
+      Arrays.fill(index, -1);
+    }
+
+    byte[] get(long b) {
+      for (int i = 0; i < RECENT_CHUNKS; i++) {
+        if (index[i] == b) {
+          byte[] hit = bytes[i];
+          moveToFront(i, b, hit);
+          return hit;
+        }
+      }
+      return null;
+    }
+
+    /** Forgets the oldest block and returns its array for reuse ({@code null} if none, or not reusable). */
+    byte[] takeOldest() {
+      int last = RECENT_CHUNKS - 1;
+      byte[] old = bytes[last];
+      index[last] = -1;
+      bytes[last] = null;
+      return old == ABSENT ? null : old;
+    }
+
+    void put(long b, byte[] block) {
+      moveToFront(RECENT_CHUNKS - 1, b, block);
+    }
+
+    private void moveToFront(int i, long b, byte[] block) {
+      System.arraycopy(index, 0, index, 1, i);
+      System.arraycopy(bytes, 0, bytes, 1, i);
+      index[0] = b;
+      bytes[0] = block;
+    }
+
+    /** A buffer of at least {@code n} bytes for an encoded chunk (grown, never shrunk). */
+    byte[] encoded(int n) {
+      if (encoded.length < n) {
+        encoded = new byte[n];
+      }
+      return encoded;
     }
   }
 
@@ -445,7 +760,13 @@ public final class ZarrV3Reader {
   private static byte[] unzstd(Path file, byte[] data, long expectedSize) throws IOException {
     if (expectedSize >= 0) {
       byte[] out = new byte[(int) expectedSize];
-      long n = Zstd.decompress(out, data);
+      long n;
+      try {
+        n = Zstd.decompress(out, data);
+      } catch (ZstdException e) { // zstd-jni throws where it once returned an error code
+        throw new IOException(file + ": zstd cannot decode a chunk (" + e.getMessage() + "; expected "
+            + expectedSize + " decoded bytes)", e);
+      }
       if (Zstd.isError(n)) {
         throw new IOException(file + ": zstd cannot decode a chunk (" + Zstd.getErrorName(n)
             + "; expected " + expectedSize + " decoded bytes)");
@@ -637,9 +958,10 @@ public final class ZarrV3Reader {
     }
   }
 
-  private static ByteBuffer readFully(FileChannel ch, Path file, long pos, int len)
+  /** Reads {@code len} bytes at {@code pos} into the start of {@code dst}. */
+  private static void readFully(FileChannel ch, Path file, long pos, byte[] dst, int len)
       throws IOException {
-    ByteBuffer buf = ByteBuffer.allocate(len);
+    ByteBuffer buf = ByteBuffer.wrap(dst, 0, len);
     while (buf.hasRemaining()) {
       int n = ch.read(buf, pos + buf.position());
       if (n < 0) {
@@ -647,7 +969,6 @@ public final class ZarrV3Reader {
             + " bytes, expected at least " + (pos + len));
       }
     }
-    return buf;
   }
 
   private static IllegalArgumentException bad(Path file, String message) {
