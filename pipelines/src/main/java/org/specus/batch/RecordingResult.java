@@ -11,7 +11,7 @@ package org.specus.batch;
  * @param wallSeconds time spent on this recording by this run
  * @param tilesTotal shards of the output, or 0 when unknown
  * @param tilesComputed tiles read, processed and written by this run
- * @param tilesReused intact shards kept from an interrupted run
+ * @param tilesReused intact tiles (shards, chunks, byte ranges) kept from an interrupted run
  * @param error why it failed, one line, or {@code null}
  * @param note anything else worth knowing (a replaced result, a stale lock taken over), or {@code null}
  */

@@ -67,8 +67,8 @@ final class PreprocessRun {
     out.printf("  recording    %.1f s, %d channels at %s Hz%n", rec.durationSeconds(), rec.numChannels(), rec.samplingRate());
     out.printf("  wall time    %.1f s (%.2fx real time)%n", wall, rec.durationSeconds() / wall);
     if (outcome.tilesReused() > 0) {
-      out.printf("  resumed      %d shards kept from an interrupted run, %d computed%n", outcome.tilesReused(),
-          outcome.tilesComputed());
+      out.printf("  resumed      %d %s kept from an interrupted run, %d computed%n", outcome.tilesReused(),
+          config.format().equals("zarr") ? "shards" : "tiles", outcome.tilesComputed());
     }
     out.printf("  peak memory  %s resident%n", peak < 0 ? "unknown" : megabytes(peak));
     printBadChannels(output, out);
