@@ -23,6 +23,7 @@ import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
+import org.specus.io.RecentChunks;
 
 /**
  * Row ranges of a numeric {@code [rows]} or {@code [rows, columns]} HDF5 dataset (an NWB
@@ -328,11 +329,11 @@ final class Hdf5Rows {
 
   /** Band {@code b} decoded: from this thread's recent bands, else decoded into the oldest one's array. */
   private byte[] band(ThreadState s, long b) throws IOException {
-    byte[] hit = s.get(b);
+    byte[] hit = s.bands.get(b);
     if (hit != null) {
       return hit;
     }
-    byte[] buf = s.takeOldest();
+    byte[] buf = s.bands.takeOldest();
     if (buf == null || buf.length != bandBytes) {
       buf = new byte[bandBytes];
     }
@@ -351,7 +352,7 @@ final class Hdf5Rows {
         }
       }
     }
-    s.put(b, buf);
+    s.bands.put(b, buf);
     return buf;
   }
 
@@ -498,47 +499,11 @@ final class Hdf5Rows {
 
   /** One thread's recent bands (most recent first) and its decoding buffers. */
   private static final class ThreadState {
-    private final long[] index = new long[RECENT_BANDS];
-    private final byte[][] bytes = new byte[RECENT_BANDS][];
+    final RecentChunks bands = new RecentChunks(RECENT_BANDS);
     private Inflater inflater;
     byte[] chunk; // one chunk, when chunks are narrower than the dataset
     private byte[] shuffled; // one chunk, inflated but still shuffled
     byte[] block; // contiguous reads
-
-    ThreadState() {
-      Arrays.fill(index, -1);
-    }
-
-    byte[] get(long b) {
-      for (int i = 0; i < RECENT_BANDS; i++) {
-        if (index[i] == b) {
-          byte[] hit = bytes[i];
-          moveToFront(i, b, hit);
-          return hit;
-        }
-      }
-      return null;
-    }
-
-    /** Forgets the oldest band and returns its array for reuse (null if there was none). */
-    byte[] takeOldest() {
-      int last = RECENT_BANDS - 1;
-      byte[] old = bytes[last];
-      index[last] = -1;
-      bytes[last] = null;
-      return old;
-    }
-
-    void put(long b, byte[] band) {
-      moveToFront(RECENT_BANDS - 1, b, band);
-    }
-
-    private void moveToFront(int i, long b, byte[] band) {
-      System.arraycopy(index, 0, index, 1, i);
-      System.arraycopy(bytes, 0, bytes, 1, i);
-      index[0] = b;
-      bytes[0] = band;
-    }
 
     Inflater inflater() {
       if (inflater == null) {

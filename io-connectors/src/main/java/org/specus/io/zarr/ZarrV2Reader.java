@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.DataFormatException;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.Inflater;
+import org.specus.io.RecentChunks;
 import org.specus.io.RecordingException;
 import org.specus.io.zarr.blosc.BloscDecoder;
 import org.specus.io.zarr.blosc.BloscFormatException;
@@ -286,10 +287,10 @@ public final class ZarrV2Reader {
    * thread's recent chunks, else read, decoded and remembered there.
    */
   private byte[] chunk(long c) throws IOException {
-    RecentChunks mine = recent.computeIfAbsent(Thread.currentThread(), t -> new RecentChunks());
+    RecentChunks mine = recent.computeIfAbsent(Thread.currentThread(), t -> new RecentChunks(RECENT_CHUNKS));
     byte[] b = mine.get(c);
     if (b == null) {
-      mine.dropOldest(); // so that at most RECENT_CHUNKS are held while the new one is decoded
+      mine.takeOldest(); // dropped, not reused, so that at most RECENT_CHUNKS are held while the new one is decoded
       b = decodeChunk(c);
       mine.put(c, b);
     }
@@ -339,43 +340,6 @@ public final class ZarrV2Reader {
           + " (truncated, or shape/chunks disagree with the data)");
     }
     return raw;
-  }
-
-  /** One thread's last {@link #RECENT_CHUNKS} decoded chunks, most recent first. */
-  private static final class RecentChunks {
-    private final long[] index = new long[RECENT_CHUNKS];
-    private final byte[][] bytes = new byte[RECENT_CHUNKS][];
-
-    RecentChunks() {
-      Arrays.fill(index, -1);
-    }
-
-    byte[] get(long c) {
-      for (int i = 0; i < RECENT_CHUNKS; i++) {
-        if (index[i] == c) {
-          byte[] b = bytes[i];
-          moveToFront(i, c, b);
-          return b;
-        }
-      }
-      return null;
-    }
-
-    void dropOldest() {
-      index[RECENT_CHUNKS - 1] = -1;
-      bytes[RECENT_CHUNKS - 1] = null;
-    }
-
-    void put(long c, byte[] b) {
-      moveToFront(RECENT_CHUNKS - 1, c, b);
-    }
-
-    private void moveToFront(int i, long c, byte[] b) {
-      System.arraycopy(index, 0, index, 1, i);
-      System.arraycopy(bytes, 0, bytes, 1, i);
-      index[0] = c;
-      bytes[0] = b;
-    }
   }
 
   private static byte[] inflate(byte[] encoded, long expected) throws DataFormatException {

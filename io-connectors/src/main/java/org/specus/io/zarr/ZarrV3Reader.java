@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32C;
+import org.specus.io.RecentChunks;
 
 /**
  * Reads the Zarr v3 arrays Specus writes, to test the writer and to re-read outputs.
@@ -681,43 +682,21 @@ public final class ZarrV3Reader {
    * encoded chunks are read into.
    */
   private static final class RecentBlocks {
-    private final long[] index = new long[RECENT_CHUNKS];
-    private final byte[][] bytes = new byte[RECENT_CHUNKS][];
+    private final RecentChunks blocks = new RecentChunks(RECENT_CHUNKS);
     private byte[] encoded = new byte[0];
 
-    RecentBlocks() {
-      Arrays.fill(index, -1);
-    }
-
     byte[] get(long b) {
-      for (int i = 0; i < RECENT_CHUNKS; i++) {
-        if (index[i] == b) {
-          byte[] hit = bytes[i];
-          moveToFront(i, b, hit);
-          return hit;
-        }
-      }
-      return null;
+      return blocks.get(b);
     }
 
     /** Forgets the oldest block and returns its array for reuse ({@code null} if none, or not reusable). */
     byte[] takeOldest() {
-      int last = RECENT_CHUNKS - 1;
-      byte[] old = bytes[last];
-      index[last] = -1;
-      bytes[last] = null;
+      byte[] old = blocks.takeOldest();
       return old == ABSENT ? null : old;
     }
 
     void put(long b, byte[] block) {
-      moveToFront(RECENT_CHUNKS - 1, b, block);
-    }
-
-    private void moveToFront(int i, long b, byte[] block) {
-      System.arraycopy(index, 0, index, 1, i);
-      System.arraycopy(bytes, 0, bytes, 1, i);
-      index[0] = b;
-      bytes[0] = block;
+      blocks.put(b, block);
     }
 
     /** A buffer of at least {@code n} bytes for an encoded chunk (grown, never shrunk). */
