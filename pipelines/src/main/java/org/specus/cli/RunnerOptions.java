@@ -17,7 +17,7 @@ final class RunnerOptions {
   String flinkMaster;
 
   @Option(names = "--parallelism", paramLabel = "N",
-      description = "Tiles processed at once (default: the number of cores, or the cluster's slots).")
+      description = "Tiles processed at once (default: the number of cores plus one, for the disk waits; on a cluster, its slots).")
   Integer parallelism;
 
   RunnerSettings toSettings() {
