@@ -8,13 +8,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.specus.io.Recording;
 import org.specus.io.RecordingException;
 import org.specus.io.Recordings;
 import org.specus.io.output.OutputException;
 import org.specus.io.output.OutputLock;
 import org.specus.io.output.OutputStore;
+import org.specus.io.sink.WrittenTiles;
 import org.specus.pipeline.PreprocessConfig;
 import org.specus.pipeline.PreprocessJob;
 
@@ -104,16 +104,9 @@ public final class BatchPlanner {
     return new PlannedRecording(c, PlannedRecording.Action.FAIL, why, facts, null);
   }
 
-  /** Shard files under their final names: a count for people; validity is checked when they are reused. */
+  /** Tiles under their final names in any format: a count for people; validity is checked when they are reused. */
   static long shardsPresent(Path output) {
-    Path c = output.resolve("traces_seg0").resolve("c");
-    if (!Files.isDirectory(c)) {
-      return 0;
-    }
-    try (Stream<Path> dirs = Files.list(c)) {
-      return dirs.filter(d -> Files.isRegularFile(d.resolve("0"))).count();
-    } catch (IOException e) {
-      return 0;
-    }
+    return WrittenTiles.count(output);
   }
+
 }

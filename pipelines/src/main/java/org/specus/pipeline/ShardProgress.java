@@ -1,19 +1,17 @@
 package org.specus.pipeline;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
+import org.specus.io.sink.WrittenTiles;
 
 /**
- * Reports progress by counting the shards that exist in the output: it works for any runner that
+ * Reports progress by counting the tiles that exist in the output ({@link WrittenTiles}, any format): it works for any runner that
  * writes to a file system the command line can see, and a shard is only renamed into place once
  * it is complete.
  */
 public final class ShardProgress implements AutoCloseable {
-  private final Path shardRoot;
+  private final Path output;
   private final long total;
   private final double recordingSeconds;
   private final PrintStream out;
@@ -30,7 +28,7 @@ public final class ShardProgress implements AutoCloseable {
   /** {@code status} adds the runner's view to each line (e.g. a Flink job's state); "" for none. */
   public ShardProgress(Path output, long total, double recordingSeconds, PrintStream out, Supplier<String> status) {
     this.status = status;
-    this.shardRoot = output.resolve("traces_seg0").resolve("c");
+    this.output = output;
     this.total = total;
     this.recordingSeconds = recordingSeconds;
     this.out = out;
@@ -70,15 +68,9 @@ public final class ShardProgress implements AutoCloseable {
   }
 
   private long countShards() {
-    if (!Files.isDirectory(shardRoot)) {
-      return 0;
-    }
-    try (Stream<Path> dirs = Files.list(shardRoot)) {
-      return dirs.filter(d -> Files.exists(d.resolve("0"))).count();
-    } catch (IOException e) {
-      return 0;
-    }
+    return WrittenTiles.count(output);
   }
+
 
   @Override
   public void close() {
