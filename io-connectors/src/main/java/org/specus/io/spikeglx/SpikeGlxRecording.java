@@ -3,7 +3,6 @@ package org.specus.io.spikeglx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.nio.ShortBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +16,8 @@ import java.util.OptionalLong;
 import java.util.stream.Collectors;
 import org.specus.io.Recording;
 import org.specus.io.RecordingException;
-import org.specus.io.raw.FrameReader;
+import org.specus.io.raw.InterleavedBinary;
+import org.specus.io.raw.SampleType;
 
 /**
  * A SpikeGLX {@code .bin} with its {@code .meta}: {@code nSavedChans} little-endian int16 words
@@ -33,10 +33,10 @@ public final class SpikeGlxRecording implements Recording {
   private final long binBytes;
   private final long numSamples;
   private final List<String> warnings;
-  private final FrameReader file;
+  private final InterleavedBinary file;
 
   private SpikeGlxRecording(Path bin, SpikeGlxChannels channels, long binBytes, List<String> warnings,
-      FrameReader file) {
+      InterleavedBinary file) {
     this.bin = bin;
     this.channels = channels;
     this.binBytes = binBytes;
@@ -89,12 +89,10 @@ public final class SpikeGlxRecording implements Recording {
     if (size == 0) {
       warnings.add(bin.getFileName() + ": no samples");
     }
-    try {
-      FrameReader file = FrameReader.open(bin);
-      return new SpikeGlxRecording(bin, channels, size, Collections.unmodifiableList(warnings), file);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot open " + bin, e);
-    }
+    // the processed channels are the first numChannels() of each sample (see SpikeGlxChannels)
+    InterleavedBinary file = InterleavedBinary.open(bin, SampleType.INT16, channels.savedChannels(),
+        InterleavedBinary.allColumns(channels.numChannels()), 0, "size");
+    return new SpikeGlxRecording(bin, channels, size, Collections.unmodifiableList(warnings), file);
   }
 
   /** {@code x.ap.bin} for {@code x.ap.meta} and the reverse; {@code path} itself for its own suffix. */
@@ -239,75 +237,19 @@ public final class SpikeGlxRecording implements Recording {
   }
 
   /**
-   * Reads {@code [start, end)} through a {@link FrameReader} (positional, safe from several threads at
-   * once, bypassing the page cache where possible) in blocks of whole samples, keeping the processed columns, which are the first {@code numChannels()} of
-   * each sample (see {@link SpikeGlxChannels}).
+   * Reads {@code [start, end)} through {@link InterleavedBinary} (positional, safe from several
+   * threads at once, past the page cache where possible), keeping the processed columns, which
+   * are the first {@code numChannels()} of each sample (see {@link SpikeGlxChannels}).
    */
   @Override
   public void readInt16(long start, long end, short[] dst) throws IOException {
-    int nCh = numChannels();
-    int nSaved = channels.savedChannels();
-    readBlocks(start, end, dst.length, (words, k, out) -> {
-      if (nCh == nSaved) {
-        words.get(dst, out, k * nCh);
-      } else {
-        for (int i = 0; i < k; i++) {
-          words.position(i * nSaved);
-          words.get(dst, out + i * nCh, nCh);
-        }
-      }
-    });
+    file.readInt16(start, end, dst);
   }
 
-  /**
-   * The pipeline's read: the same blocks as {@link #readInt16}, converted to float (exactly) straight
-   * from the read buffer, so that no intermediate {@code short[]} of the whole span is allocated.
-   */
+  /** The pipeline's read: the same samples converted to float (exactly), with no intermediate {@code short[]} span. */
   @Override
   public void readFloat(long start, long end, float[] dst) throws IOException {
-    int nCh = numChannels();
-    int nSaved = channels.savedChannels();
-    readBlocks(start, end, dst.length, (words, k, out) -> {
-      // A bulk copy out of the direct buffer, then a plain loop that C2 vectorises: about 3× faster
-      // than converting value by value through the ShortBuffer.
-      short[] w = WORDS.get();
-      if (w.length < k * nSaved) {
-        w = new short[k * nSaved];
-        WORDS.set(w);
-      }
-      words.get(w, 0, k * nSaved);
-      for (int i = 0; i < k; i++) {
-        toFloat(w, i * nSaved, dst, out + i * nCh, nCh);
-      }
-    });
-  }
-
-  private static final ThreadLocal<short[]> WORDS = ThreadLocal.withInitial(() -> new short[0]);
-
-  private static void toFloat(short[] src, int from, float[] dst, int to, int n) {
-    for (int c = 0; c < n; c++) {
-      dst[to + c] = src[from + c];
-    }
-  }
-
-  /** What to do with {@code k} whole samples of the file, to be written from {@code dst[out]}. */
-  private interface BlockSink {
-    void accept(ShortBuffer words, int k, int out);
-  }
-
-  private void readBlocks(long start, long end, int dstLength, BlockSink sink) throws IOException {
-    if (start < 0 || end < start || end > numSamples) {
-      throw new IllegalArgumentException("samples [" + start + ", " + end + ") are outside [0, " + numSamples
-          + ") of " + bin.getFileName());
-    }
-    int nCh = numChannels();
-    long values = (end - start) * nCh;
-    if (values > dstLength) {
-      throw new IllegalArgumentException("dst has " + dstLength + " values, samples [" + start + ", " + end
-          + ") of " + nCh + " channels need " + values);
-    }
-    int frame = channels.savedChannels() * BYTES_PER_WORD;
-    file.read(start * frame, frame, end - start, (block, k, done) -> sink.accept(block.asShortBuffer(), k, done * nCh));
+    file.readFloat(start, end, dst);
   }
 
   @Override
