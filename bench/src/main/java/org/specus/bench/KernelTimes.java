@@ -6,8 +6,10 @@ import org.specus.dsp.Butterworth;
 import org.specus.dsp.CommonReference;
 import org.specus.dsp.CovarianceAccumulator;
 import org.specus.dsp.Simd;
+import org.specus.dsp.Sos;
 import org.specus.dsp.SosFilter;
 import org.specus.dsp.SubsetReference;
+import org.specus.dsp.Whitening;
 
 /**
  * A second opinion to JMH on a shared machine: the thread CPU time of each call (time spent
@@ -27,10 +29,13 @@ public final class KernelTimes {
   public static void main(String[] args) {
     int calls = args.length > 0 ? Integer.parseInt(args[0]) : 30;
     int cols = KernelData.CHANNELS;
-    float[] filtered = KernelData.signal(KernelData.TILE_WITH_MARGINS, cols, 1);
-    SosFilter.filtfilt(Butterworth.bandpass(5, 300, 6000, 30000), filtered,
-        KernelData.TILE_WITH_MARGINS, cols);
-    float[] block = new float[KernelData.TILE * cols];
+    Sos bandpass = Butterworth.bandpass(5, 300, 6000, 30000);
+    float[] raw = KernelData.signal(KernelData.TILE_WITH_MARGINS, cols, 1);
+    float[] filtered = raw.clone();
+    SosFilter.filtfilt(bandpass, filtered, KernelData.TILE_WITH_MARGINS, cols);
+    float[] block = new float[raw.length];
+    float[] w = KernelData.matrix(cols, 2);
+    float[] out = new float[KernelData.TILE * cols];
     int[] shank = new int[cols];
     for (int c = 0; c < cols; c++) {
       shank[c] = c / (cols / 4);
@@ -39,6 +44,10 @@ public final class KernelTimes {
     int[][] shanks = SubsetReference.groupSets(shank, shankOf);
     System.out.println("kernels: " + Simd.describe() + "; thread CPU ms per call over " + calls
         + " calls after " + calls / 3 + " warm-up calls");
+    time("bandpassFiltfilt 32298x384", calls, () -> System.arraycopy(raw, 0, block, 0, raw.length),
+        () -> SosFilter.filtfilt(bandpass, block, KernelData.TILE_WITH_MARGINS, cols));
+    time("whiteningProduct 30000x384", calls, () -> { },
+        () -> Whitening.apply(filtered, KernelData.TILE, cols, w, out));
     time("medianReference 30000x384", calls, () -> System.arraycopy(filtered, 0, block, 0, block.length),
         () -> CommonReference.subtractMedian(block, KernelData.TILE, cols));
     time("groupMedianReference 4x96", calls, () -> System.arraycopy(filtered, 0, block, 0, block.length),
@@ -50,6 +59,10 @@ public final class KernelTimes {
   }
 
   private static void time(String name, int calls, Runnable prepare, Runnable kernel) {
+    String only = System.getProperty("kernels");
+    if (only != null && java.util.Arrays.stream(only.split(",")).noneMatch(name::startsWith)) {
+      return;
+    }
     for (int i = 0; i < calls / 3; i++) {
       prepare.run();
       kernel.run();

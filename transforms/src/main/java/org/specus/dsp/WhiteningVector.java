@@ -1,5 +1,6 @@
 package org.specus.dsp;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -8,55 +9,85 @@ import jdk.incubator.vector.VectorSpecies;
  * transposed matrix {@code wt} ({@code wt[j * cols + i] = W[i][j]}).
  *
  * <p>Register blocking: {@value #ROWS} samples × 4 vectors of output channels are accumulated in
- * 16 vector registers while j runs over every input channel, each step loading 4 vectors of row j
- * of Wᵀ and broadcasting one input value per sample. Each accumulator lane is exactly the
- * contract's chain {@code y = fma(x[j], W[i][j], y)}, j ascending from +0, so the result is
- * bit-identical to the plain loops. Channels that do not fill a vector are done one by one with
- * the same chain.
+ * 24 vector registers while j runs over the input channels, each step loading 4 vectors of row j
+ * of Wᵀ and broadcasting one input value per sample. Cache blocking: the samples go in panels of
+ * {@value #PANEL} rows (in and out of a panel stay in L2) and j in steps of {@value #DEPTH}, so
+ * the 4-vector-wide slice of Wᵀ being read stays in L1; between steps the partial sums wait in
+ * {@code out} (cleared first, so every chain starts from +0). With 4 × 4 blocks and no j steps the slice (384 × 256 bytes) came from L2 on every
+ * step and the product ran at about half the FMA units' peak; this layout measured ~25 % faster.
+ *
+ * <p>Each accumulator lane is exactly the contract's chain {@code y = fma(x[j], W[i][j], y)}, j
+ * ascending from +0 (a partial sum stored and reloaded is the same float), so the result is
+ * bit-identical to the plain loops. Channels and samples that do not fill a block are done one
+ * vector or one channel at a time with the same chain.
  */
 final class WhiteningVector {
   private WhiteningVector() {}
 
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
-  private static final int ROWS = 4;
+  private static final int ROWS = 6;
+  private static final int PANEL = 28 * ROWS;
+  private static final int DEPTH = 96;
 
   static void apply(float[] in, int rows, int cols, float[] wt, float[] out) {
     final int vecEnd = cols - cols % L;
-    int t = 0;
-    for (; t + ROWS <= rows; t += ROWS) {
-      int i = 0;
-      for (; i + 4 * L <= vecEnd; i += 4 * L) {
-        block4x4(in, t, cols, wt, out, i);
-      }
-      for (; i < vecEnd; i += L) {
-        for (int r = 0; r < ROWS; r++) {
-          block1x1(in, t + r, cols, wt, out, i);
+    final int blockEnd = vecEnd - vecEnd % (4 * L);
+    for (int p0 = 0; p0 < rows; p0 += PANEL) {
+      final int p1 = Math.min(rows, p0 + PANEL);
+      final int fullEnd = p1 - (p1 - p0) % ROWS;
+      Arrays.fill(out, p0 * cols, fullEnd * cols, 0f); // the blocks accumulate into out
+      for (int i = 0; i < blockEnd; i += 4 * L) {
+        for (int j0 = 0; j0 < cols; j0 += DEPTH) {
+          final int j1 = Math.min(cols, j0 + DEPTH);
+          for (int t = p0; t < fullEnd; t += ROWS) {
+            block6x4(in, t, cols, wt, out, i, j0, j1);
+          }
         }
       }
-      for (int r = 0; r < ROWS; r++) {
-        tail(in, t + r, cols, wt, out, vecEnd);
+      for (int t = p0; t < p1; t++) {
+        for (int i = t < fullEnd ? blockEnd : 0; i < vecEnd; i += L) {
+          block1x1(in, t, cols, wt, out, i);
+        }
+        tail(in, t, cols, wt, out, vecEnd);
       }
-    }
-    for (; t < rows; t++) {
-      for (int i = 0; i < vecEnd; i += L) {
-        block1x1(in, t, cols, wt, out, i);
-      }
-      tail(in, t, cols, wt, out, vecEnd);
     }
   }
 
-  /** Rows t..t+3, output channels i..i+4L. */
-  private static void block4x4(float[] in, int t, int cols, float[] wt, float[] out, int i) {
-    FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
-    FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-    FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
-    FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+  /** Adds input channels j0..j1 to the partial sums in {@code out} of rows t..t+5, channels i..i+4L. */
+  private static void block6x4(float[] in, int t, int cols, float[] wt, float[] out, int i, int j0,
+      int j1) {
     final int r0 = t * cols;
     final int r1 = r0 + cols;
     final int r2 = r1 + cols;
     final int r3 = r2 + cols;
-    for (int j = 0; j < cols; j++) {
+    final int r4 = r3 + cols;
+    final int r5 = r4 + cols;
+    FloatVector c00 = FloatVector.fromArray(S, out, r0 + i);
+    FloatVector c01 = FloatVector.fromArray(S, out, r0 + i + L);
+    FloatVector c02 = FloatVector.fromArray(S, out, r0 + i + 2 * L);
+    FloatVector c03 = FloatVector.fromArray(S, out, r0 + i + 3 * L);
+    FloatVector c10 = FloatVector.fromArray(S, out, r1 + i);
+    FloatVector c11 = FloatVector.fromArray(S, out, r1 + i + L);
+    FloatVector c12 = FloatVector.fromArray(S, out, r1 + i + 2 * L);
+    FloatVector c13 = FloatVector.fromArray(S, out, r1 + i + 3 * L);
+    FloatVector c20 = FloatVector.fromArray(S, out, r2 + i);
+    FloatVector c21 = FloatVector.fromArray(S, out, r2 + i + L);
+    FloatVector c22 = FloatVector.fromArray(S, out, r2 + i + 2 * L);
+    FloatVector c23 = FloatVector.fromArray(S, out, r2 + i + 3 * L);
+    FloatVector c30 = FloatVector.fromArray(S, out, r3 + i);
+    FloatVector c31 = FloatVector.fromArray(S, out, r3 + i + L);
+    FloatVector c32 = FloatVector.fromArray(S, out, r3 + i + 2 * L);
+    FloatVector c33 = FloatVector.fromArray(S, out, r3 + i + 3 * L);
+    FloatVector c40 = FloatVector.fromArray(S, out, r4 + i);
+    FloatVector c41 = FloatVector.fromArray(S, out, r4 + i + L);
+    FloatVector c42 = FloatVector.fromArray(S, out, r4 + i + 2 * L);
+    FloatVector c43 = FloatVector.fromArray(S, out, r4 + i + 3 * L);
+    FloatVector c50 = FloatVector.fromArray(S, out, r5 + i);
+    FloatVector c51 = FloatVector.fromArray(S, out, r5 + i + L);
+    FloatVector c52 = FloatVector.fromArray(S, out, r5 + i + 2 * L);
+    FloatVector c53 = FloatVector.fromArray(S, out, r5 + i + 3 * L);
+    for (int j = j0; j < j1; j++) {
       final int wo = j * cols + i;
       final FloatVector w0 = FloatVector.fromArray(S, wt, wo);
       final FloatVector w1 = FloatVector.fromArray(S, wt, wo + L);
@@ -82,6 +113,16 @@ final class WhiteningVector {
       c31 = x.fma(w1, c31);
       c32 = x.fma(w2, c32);
       c33 = x.fma(w3, c33);
+      x = FloatVector.broadcast(S, in[r4 + j]);
+      c40 = x.fma(w0, c40);
+      c41 = x.fma(w1, c41);
+      c42 = x.fma(w2, c42);
+      c43 = x.fma(w3, c43);
+      x = FloatVector.broadcast(S, in[r5 + j]);
+      c50 = x.fma(w0, c50);
+      c51 = x.fma(w1, c51);
+      c52 = x.fma(w2, c52);
+      c53 = x.fma(w3, c53);
     }
     c00.intoArray(out, r0 + i);
     c01.intoArray(out, r0 + i + L);
@@ -99,6 +140,14 @@ final class WhiteningVector {
     c31.intoArray(out, r3 + i + L);
     c32.intoArray(out, r3 + i + 2 * L);
     c33.intoArray(out, r3 + i + 3 * L);
+    c40.intoArray(out, r4 + i);
+    c41.intoArray(out, r4 + i + L);
+    c42.intoArray(out, r4 + i + 2 * L);
+    c43.intoArray(out, r4 + i + 3 * L);
+    c50.intoArray(out, r5 + i);
+    c51.intoArray(out, r5 + i + L);
+    c52.intoArray(out, r5 + i + 2 * L);
+    c53.intoArray(out, r5 + i + 3 * L);
   }
 
   /** Row t, output channels i..i+L. */
