@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -21,6 +22,11 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class StageTimes {
   private static final Map<String, LongAdder[]> TOTALS = new ConcurrentHashMap<>();
+  /** Per stage: the earliest start and the latest end, in nanoTime, to place stages on a timeline. */
+  private static final Map<String, LongAccumulator[]> SPANS = new ConcurrentHashMap<>();
+  /** nanoTime at JVM start, so that spans read as seconds since the process began. */
+  private static final long ORIGIN = System.nanoTime()
+      - java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000L;
 
   static {
     String file = System.getProperty("specus.stageTimes");
@@ -55,23 +61,37 @@ public final class StageTimes {
     t[0].add(wallNanos);
     t[1].add(cpuNanos);
     t[2].increment();
+    long end = System.nanoTime();
+    LongAccumulator[] span = SPANS.computeIfAbsent(stage, k -> new LongAccumulator[] {
+        new LongAccumulator(Math::min, Long.MAX_VALUE), new LongAccumulator(Math::max, Long.MIN_VALUE)});
+    span[0].accumulate(end - wallNanos);
+    span[1].accumulate(end);
   }
 
-  /** Wall seconds, CPU seconds and calls per stage, by stage name. */
+  /**
+   * Per stage, by name: wall seconds, CPU seconds, calls, and when the stage first started and last
+   * ended (seconds since the JVM started).
+   */
   public static Map<String, double[]> snapshot() {
     Map<String, double[]> m = new TreeMap<>();
-    TOTALS.forEach((k, v) -> m.put(k, new double[] {v[0].sum() / 1e9, v[1].sum() / 1e9, v[2].sum()}));
+    TOTALS.forEach((k, v) -> {
+      LongAccumulator[] span = SPANS.get(k);
+      m.put(k, new double[] {v[0].sum() / 1e9, v[1].sum() / 1e9, v[2].sum(),
+          span == null ? 0 : (span[0].get() - ORIGIN) / 1e9, span == null ? 0 : (span[1].get() - ORIGIN) / 1e9});
+    });
     return m;
   }
 
   public static void reset() {
     TOTALS.clear();
+    SPANS.clear();
   }
 
   static void write(Path file) {
-    StringBuilder sb = new StringBuilder("stage,wall_s,cpu_s,calls\n");
+    StringBuilder sb = new StringBuilder("stage,wall_s,cpu_s,calls,first_s,last_s\n");
     snapshot().forEach((k, v) -> sb.append(k).append(',').append(String.format("%.4f", v[0]))
-        .append(',').append(String.format("%.4f", v[1])).append(',').append((long) v[2]).append('\n'));
+        .append(',').append(String.format("%.4f", v[1])).append(',').append((long) v[2])
+        .append(',').append(String.format("%.2f", v[3])).append(',').append(String.format("%.2f", v[4])).append('\n'));
     try {
       Files.writeString(file, sb, StandardCharsets.UTF_8);
     } catch (IOException e) {

@@ -71,7 +71,7 @@ final class RowMedians {
   private final boolean vector;
   private final float[] scratch;
   private final int[] counts = new int[4];
-  private final int[] ends = new int[4];
+  private final int[] ends;
 
   private float centre = Float.NaN; // previous median; NaN until the first finite one
   private float offset;             // running median − clamped mean
@@ -90,6 +90,8 @@ final class RowMedians {
   RowMedians(int maxValues, boolean vector) {
     this.vector = vector;
     this.scratch = new float[Math.max(maxValues, 1)];
+    // RowMediansVector is only touched when the vector path is on (the module may be absent)
+    this.ends = vector ? new int[RowMediansVector.EXTREMES_SIZE] : null;
   }
 
   /** For the kernels' choice: the vector path when the JVM has the module. */

@@ -30,6 +30,9 @@ final class RowMediansVector {
 
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+
+  /** Length of {@link #extremes}'s {@code out}: four results and four int vectors of scratch. */
+  static final int EXTREMES_SIZE = 4 + 4 * I.length();
   private static final int L = F.length();
 
   /** Σ clamp(x[i], lo, hi) over {@code x[off..off+n)} in float; NaN if a value is NaN. */
@@ -103,7 +106,8 @@ final class RowMediansVector {
   /**
    * The two smallest keys at or above {@code klo} and the two largest at or below {@code khi}, as
    * distances ({@code out = {k1 - klo, k2 - klo, khi - k1', khi - k2'}}, {@link Integer#MAX_VALUE}
-   * when absent); see {@link RowMedians#extract} for why int distances are exact here.
+   * when absent); see {@link RowMedians#extract} for why int distances are exact here. Elements
+   * from 4 on are scratch: {@code out} must hold {@link #EXTREMES_SIZE} ints.
    */
   static void extremes(float[] x, int off, int n, int klo, int khi, int[] out) {
     final IntVector vlo = IntVector.broadcast(I, klo);
@@ -127,22 +131,28 @@ final class RowMediansVector {
       t2 = t2.min(t1.max(e));
       t1 = t1.min(e);
     }
-    // Across lanes: the smallest is the least b1; the second is the least of every b2 and of
-    // the b1 lanes other than one holding the smallest (written out here: a vector passed to a
-    // method that C2 does not inline is boxed).
-    int s1 = b1.reduceLanes(VectorOperators.MIN);
-    int s2 = b2.reduceLanes(VectorOperators.MIN);
-    if (b1.compare(VectorOperators.EQ, s1).trueCount() > 1) {
-      s2 = Math.min(s2, s1);
-    } else {
-      s2 = Math.min(s2, b1.blend(max, b1.compare(VectorOperators.EQ, s1)).reduceLanes(VectorOperators.MIN));
-    }
-    int u1 = t1.reduceLanes(VectorOperators.MIN);
-    int u2 = t2.reduceLanes(VectorOperators.MIN);
-    if (t1.compare(VectorOperators.EQ, u1).trueCount() > 1) {
-      u2 = Math.min(u2, u1);
-    } else {
-      u2 = Math.min(u2, t1.blend(max, t1.compare(VectorOperators.EQ, u1)).reduceLanes(VectorOperators.MIN));
+    // Across lanes, in scalar code: the two smallest of all b1 and b2 lanes (each lane's b2 is at
+    // least its b1, so b1 goes first). Plain loops on purpose: the mask operations used here
+    // before, with a branch on a rarely true lane count, made C2 deoptimise and recompile the
+    // kernel in the middle of a run (seen in JFR), and each recompilation of a Vector API kernel is
+    // another chance of JDK 17's C2 leaving it slow.
+    b1.intoArray(out, 4);
+    b2.intoArray(out, 4 + L);
+    t1.intoArray(out, 4 + 2 * L);
+    t2.intoArray(out, 4 + 3 * L);
+    int s1 = Integer.MAX_VALUE;
+    int s2 = Integer.MAX_VALUE;
+    int u1 = Integer.MAX_VALUE;
+    int u2 = Integer.MAX_VALUE;
+    for (int l = 4; l < 4 + L; l++) {
+      final int d = out[l];
+      s2 = Math.min(s2, Math.max(s1, d));
+      s1 = Math.min(s1, d);
+      s2 = Math.min(s2, out[l + L]);
+      final int e = out[l + 2 * L];
+      u2 = Math.min(u2, Math.max(u1, e));
+      u1 = Math.min(u1, e);
+      u2 = Math.min(u2, out[l + 3 * L]);
     }
     for (; i < n; i++) {
       final int k = RowMedians.key(x[off + i]);
