@@ -81,10 +81,7 @@ public final class SosFilter {
       }
       step(k, cur, z0, z1, cols, vector);
     }
-    for (int t = 0; t < rows; t++) {
-      int off = t * cols;
-      stepRow(k, in, off, out, off, cur, z0, z1, cols, vector);
-    }
+    rowsThrough(k, in, out, rows, cols, false, cur, z0, z1, vector);
     final double[] padOut = new double[edge * cols]; // forward output over the right extension
     for (int j = 0; j < edge; j++) { // ext = 2·x[n−1] − x[n−2−j]
       int off = (edge - 1 - j) * cols;
@@ -102,9 +99,20 @@ public final class SosFilter {
       System.arraycopy(padOut, j * cols, cur, 0, cols);
       step(k, cur, z0, z1, cols, vector);
     }
-    for (int t = rows - 1; t >= 0; t--) {
-      int off = t * cols;
-      stepRow(k, out, off, out, off, cur, z0, z1, cols, vector);
+    rowsThrough(k, out, out, rows, cols, true, cur, z0, z1, vector);
+  }
+
+  /** Every row of the block through the cascade, first to last or (reverse) last to first. */
+  private static void rowsThrough(Coefficients k, float[] src, float[] dst, int rows, int cols,
+      boolean reverse, double[] cur, double[][] z0, double[][] z1, boolean vector) {
+    if (vector && k.sections == 5) {
+      SosFilterVector.run5(k, src, dst, 0, rows, cols, reverse, z0, z1,
+          new double[SosFilterVector.scratchSize(cols)]);
+      return;
+    }
+    for (int i = 0; i < rows; i++) {
+      int off = (reverse ? rows - 1 - i : i) * cols;
+      stepRow(k, src, off, dst, off, cur, z0, z1, cols, vector);
     }
   }
 
@@ -133,10 +141,7 @@ public final class SosFilter {
     final double[][] z1 = new double[ns][cols];
     final double[] cur = new double[cols];
     final Coefficients k = new Coefficients(sos);
-    for (int i = 0; i < rows; i++) {
-      int off = (reverse ? rows - 1 - i : i) * cols;
-      stepRow(k, in, off, out, off, cur, z0, z1, cols, Simd.ENABLED);
-    }
+    rowsThrough(k, in, out, rows, cols, reverse, cur, z0, z1, Simd.ENABLED);
   }
 
   /** A cascade's coefficients as the kernels use them: one array per coefficient, a1 and a2 negated. */
