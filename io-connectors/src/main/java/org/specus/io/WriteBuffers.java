@@ -11,13 +11,14 @@ import java.nio.channels.FileChannel;
 /**
  * The buffers and zstd contexts one writer reuses from tile to tile: the write path of every output
  * format goes through here, so that each sample is copied once from the tile's {@code float[]}
- * into little-endian bytes, compressed straight into a second buffer by zstd-jni, and handed to a
- * {@link FileChannel} from a direct buffer (a heap buffer passed to a channel is first copied by
+ * into little-endian bytes, compressed straight into a second buffer by zstd-jni (when the output
+ * is compressed), and handed to a {@link FileChannel} from a direct buffer (a heap buffer passed to a channel is first copied by
  * the JDK into a temporary direct buffer as large as the write, which it then keeps per thread).
  *
  * <p>Direct (off-heap) up to {@link #DIRECT_MAX} bytes, on the heap above. The usual buffers are
  * direct: a Zarr v3 inner chunk (~4.6 MB for 3000 samples of 384 float32 channels, plus as much for
- * its compressed form), a 4 MB slice of a binary tile; they are compressed direct-to-direct and
+ * its compressed form; an uncompressed one goes straight into a writer's staging buffer instead),
+ * a 4 MB slice of a binary tile; they are compressed direct-to-direct and
  * written as they are. A Zarr v2 chunk is a whole tile (~46 MB for 1 s of 384 float32 channels)
  * and must be compressed in one piece (the same bytes as before), and a pair of those per worker
  * does not fit the direct memory a Flink TaskManager allows (its framework off-heap budget, 128 MB

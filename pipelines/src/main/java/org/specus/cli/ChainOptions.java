@@ -105,6 +105,11 @@ final class ChainOptions {
       description = "Output sample type (default: float32); int16 is rounded and saturated, and whitened data need --int-scale.")
   String dtype;
 
+  @Option(names = "--compression", paramLabel = "auto|zstd|none",
+      description = "Zarr chunks compressed with zstd or stored raw (default: auto, which is none for float32 and zstd"
+          + " for int16: whitened float32 gains ~1.08x for much CPU time, int16 ~1.4-1.6x).")
+  String compression;
+
   /** The configuration these options describe, validated. */
   PreprocessConfig toConfig() {
     PreprocessConfig base;
@@ -131,6 +136,9 @@ final class ChainOptions {
     }
     if (format != null) {
       b.format(format);
+    }
+    if (compression != null) {
+      b.compression(compression);
     }
     return b.build();
   }

@@ -6,11 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import org.specus.io.zarr.Compression;
 import org.specus.io.zarr.ZarrV3Reader;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -35,13 +36,18 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *     reference: local            # global | group | local
  *   - whiten: {mode: local, nearest: 32}   # shorthand: the op name as the only key
  * tile_seconds: 1                 # optional, as the command line's defaults
+ * compression: auto               # auto (none for float32, zstd for int16) | zstd | none
  * </pre>
  *
  * Every problem is one line naming the file, the line and the setting, found before any work
  * starts: unknown operations or parameters, wrong types, values a transform rejects.
  */
 public final class PipelineFile {
-  static final Set<String> TOP_LEVEL = Set.of("pipeline", "tile_seconds", "inner_chunk_samples", "zstd_level", "dtype", "format");
+  static final List<String> TOP_LEVEL =
+      List.of("pipeline", "tile_seconds", "inner_chunk_samples", "zstd_level", "compression", "dtype", "format");
+
+  private static final String[] COMPRESSIONS =
+      Arrays.stream(Compression.values()).map(Compression::label).toArray(String[]::new);
 
   private PipelineFile() {}
 
@@ -104,7 +110,7 @@ public final class PipelineFile {
     for (Object k : map.keySet()) {
       if (!TOP_LEVEL.contains(String.valueOf(k))) {
         throw new IllegalArgumentException(at(name, lines, String.valueOf(k)) + ": unknown setting '" + k
-            + "' (known: pipeline, tile_seconds, inner_chunk_samples, zstd_level, dtype, format)");
+            + "' (known: " + String.join(", ", TOP_LEVEL) + ")");
       }
     }
     if (!(map.get("pipeline") instanceof List<?> items)) {
@@ -122,6 +128,7 @@ public final class PipelineFile {
           top.number("tile_seconds", d.tileSeconds()),
           top.integer("inner_chunk_samples", d.innerChunkSamples()),
           top.integer("zstd_level", d.zstdLevel()),
+          top.has("compression") ? top.choice("compression", d.compression(), COMPRESSIONS) : d.compression(),
           top.has("dtype") ? top.text("dtype", d.dtype()) : d.dtype(),
           top.has("format") ? top.text("format", d.format()) : d.format());
     } catch (IllegalArgumentException e) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.specus.io.sink.OutputFormat;
 import org.specus.io.sink.SampleEncoding;
+import org.specus.io.zarr.Compression;
 
 /**
  * Everything that determines a preprocessing result, with the defaults in one place: the ordered
@@ -16,7 +17,9 @@ import org.specus.io.sink.SampleEncoding;
  * @param pipeline the operations, in order
  * @param tileSeconds tile (and shard) length
  * @param innerChunkSamples samples per inner chunk of a shard
- * @param zstdLevel zstd level inside shards
+ * @param zstdLevel zstd level of compressed chunks
+ * @param compression how Zarr chunks are stored: {@code auto} (none for float32, zstd for int16),
+ *     {@code zstd} or {@code none}; see {@link #storedCompression}
  * @param dtype output sample type: float32, or int16 rounded and saturated (whitened data need
  *     {@code whiten.int_scale})
  * @param format output format: {@code zarr} (v3), {@code zarr-v2} or {@code binary}
@@ -26,12 +29,13 @@ public record PreprocessConfig(
     double tileSeconds,
     int innerChunkSamples,
     int zstdLevel,
+    String compression,
     String dtype,
     String format) {
 
   /** SpikeInterface's defaults: bandpass 300-6000 Hz (order 5) > global median reference > global whitening. */
   public static PreprocessConfig defaults() {
-    return new PreprocessConfig(PipelineSpec.of(defaultOps()), 1.0, 3000, 1, "float32", "zarr");
+    return new PreprocessConfig(PipelineSpec.of(defaultOps()), 1.0, 3000, 1, "auto", "float32", "zarr");
   }
 
   static List<OpSpec> defaultOps() {
@@ -57,6 +61,11 @@ public record PreprocessConfig(
       }
     }
     OutputFormat.parse(format);
+    compression = Compression.parse(compression).label();
+    if (compression.equals("zstd") && OutputFormat.parse(format) == OutputFormat.BINARY) {
+      throw new IllegalArgumentException("compression zstd applies to zarr and zarr-v2; the binary format is never"
+          + " compressed");
+    }
     if (!(tileSeconds > 0) || !Double.isFinite(tileSeconds)) {
       throw new IllegalArgumentException("tile_seconds must be a positive number of seconds, got " + tileSeconds);
     }
@@ -75,6 +84,7 @@ public record PreprocessConfig(
     private double tileSeconds;
     private int innerChunkSamples;
     private int zstdLevel;
+    private String compression;
     private String dtype;
     private String format;
 
@@ -83,6 +93,7 @@ public record PreprocessConfig(
       tileSeconds = c.tileSeconds;
       innerChunkSamples = c.innerChunkSamples;
       zstdLevel = c.zstdLevel;
+      compression = c.compression;
       dtype = c.dtype;
       format = c.format;
     }
@@ -150,6 +161,12 @@ public record PreprocessConfig(
       return this;
     }
 
+    /** {@code auto}, {@code zstd} or {@code none}. */
+    public Builder compression(String c) {
+      compression = c;
+      return this;
+    }
+
     public Builder dtype(String d) {
       dtype = d;
       return this;
@@ -171,7 +188,8 @@ public record PreprocessConfig(
     }
 
     public PreprocessConfig build() {
-      return new PreprocessConfig(PipelineSpec.of(ops), tileSeconds, innerChunkSamples, zstdLevel, dtype, format);
+      return new PreprocessConfig(PipelineSpec.of(ops), tileSeconds, innerChunkSamples, zstdLevel, compression, dtype,
+          format);
     }
   }
 
@@ -182,6 +200,8 @@ public record PreprocessConfig(
     m.put("tile_seconds", tileSeconds);
     m.put("inner_chunk_samples", innerChunkSamples);
     m.put("zstd_level", zstdLevel);
+    // Resolved, so that what is stored decides the hash: auto and the choice it makes are the same result.
+    m.put("compression", storedCompression().label());
     m.put("dtype", dtype);
     if (!format.equals("zarr")) {
       m.put("format", format); // only when not the default, so that existing outputs keep their hash
@@ -192,6 +212,18 @@ public record PreprocessConfig(
   /** How samples are stored. */
   public SampleEncoding sampleEncoding() {
     return new SampleEncoding(dtype);
+  }
+
+  /**
+   * How the output's chunks are stored: {@code compression} with {@code auto} resolved by the
+   * dtype (none for float32, zstd for int16: see {@link Compression} why); always none for the
+   * binary format.
+   */
+  public Compression storedCompression() {
+    if (outputFormat() == OutputFormat.BINARY) {
+      return Compression.NONE;
+    }
+    return Compression.parse(compression).resolve(sampleEncoding().zarrDataType());
   }
 
   public OutputFormat outputFormat() {

@@ -80,6 +80,7 @@ public final class PreprocessJob {
         .withFormat(config.outputFormat())
         .withEncoding(config.sampleEncoding())
         .withInnerChunkSamples(config.innerChunkSamples())
+        .withCompression(config.storedCompression())
         .withZstdLevel(config.zstdLevel())
         .withProvenance(provenance)
         .withResultKey(key));

@@ -133,6 +133,19 @@ class CommandLineTest {
   }
 
   @Test
+  void compressionOption() throws Exception {
+    Path out = tmp.resolve("zstd.zarr");
+    Result r = run("preprocess", bin.toString(), "-o", out.toString(), "--tile", "500ms", "--compression", "zstd");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(Files.readString(out.resolve("traces_seg0/zarr.json")).contains("\"name\" : \"zstd\""),
+        "--compression zstd on float32 output");
+    Path bad = tmp.resolve("bad-compression.zarr");
+    assertOneLineError(run("preprocess", bin.toString(), "-o", bad.toString(), "--compression", "lz4"),
+        "compression must be one of auto, zstd, none, got 'lz4'");
+    assertFalse(Files.exists(bad), "nothing may be written when the configuration is invalid");
+  }
+
+  @Test
   void anOutputHoldingADifferentResultIsRefused() {
     Path out = tmp.resolve("taken.zarr");
     Result first = run("preprocess", bin.toString(), "-o", out.toString());

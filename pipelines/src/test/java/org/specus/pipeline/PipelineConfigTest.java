@@ -1,11 +1,13 @@
 package org.specus.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.specus.io.zarr.Compression;
 
 /** Pipeline files: both spellings of an operation, defaults filled in, and errors that say where. */
 class PipelineConfigTest {
@@ -87,7 +89,7 @@ class PipelineConfigTest {
     assertEquals("p.yaml line 3: bandpass comes after whiten (p.yaml line 2); whitening must be the last operation",
         error("pipeline:\n  - op: whiten\n  - op: bandpass\n"));
     assertEquals("p.yaml line 2: unknown setting 'tile' (known: pipeline, tile_seconds, inner_chunk_samples,"
-        + " zstd_level, dtype, format)", error("pipeline: []\ntile: 1\n"));
+        + " zstd_level, compression, dtype, format)", error("pipeline: []\ntile: 1\n"));
     assertEquals("p.yaml: 'pipeline' must be a list of operations (it is missing)", error("tile_seconds: 1\n"));
     assertEquals("p.yaml line 3: not valid YAML: expected ',' or ']', but got <stream end>",
         error("pipeline:\n  - [op: bandpass\n"));
@@ -103,6 +105,57 @@ class PipelineConfigTest {
     assertEquals("int16", PipelineFile.fromYaml("pipeline:\n  - whiten: {int_scale: 200}\ndtype: int16\n", "p.yaml")
         .dtype());
     assertEquals("int16", PipelineFile.fromYaml("pipeline:\n  - highpass: {}\ndtype: int16\n", "p.yaml").dtype());
+  }
+
+  @Test
+  void compressionIsReadAndAutoFollowsTheDtype() {
+    String int16 = "pipeline:\n  - whiten: {int_scale: 200}\ndtype: int16\n";
+    String float32 = "pipeline:\n  - whiten: {}\n";
+    for (String c : List.of("auto", "zstd", "none")) {
+      PreprocessConfig f = PipelineFile.fromYaml(float32 + "compression: " + c + "\n", "p.yaml");
+      PreprocessConfig i = PipelineFile.fromYaml(int16 + "compression: " + c + "\n", "p.yaml");
+      assertEquals(c, f.compression());
+      String auto = c.equals("auto") ? null : c;
+      assertEquals(auto == null ? "none" : auto, f.storedCompression().label(), "float32, " + c);
+      assertEquals(auto == null ? "zstd" : auto, i.storedCompression().label(), "int16, " + c);
+      // What is stored and hashed is the resolved choice.
+      assertEquals(f.storedCompression().label(), f.toMap().get("compression"));
+      assertEquals(i.storedCompression().label(), i.toMap().get("compression"));
+    }
+    assertEquals("auto", PipelineFile.fromYaml(float32, "p.yaml").compression(), "the default");
+    assertEquals(Compression.NONE, PreprocessConfig.defaults().storedCompression());
+    assertEquals(Compression.ZSTD, PipelineFile.fromYaml(int16, "p.yaml").storedCompression());
+    assertEquals("zstd", PipelineFile.fromYaml(float32 + "compression: ZSTD\n", "p.yaml").compression());
+    // Binary output is never compressed, and says so rather than ignoring an explicit zstd.
+    assertEquals(Compression.NONE, PipelineFile.fromYaml(int16 + "format: binary\n", "p.yaml").storedCompression());
+    assertEquals("p.yaml: compression zstd applies to zarr and zarr-v2; the binary format is never compressed",
+        error(float32 + "format: binary\ncompression: zstd\n"));
+  }
+
+  @Test
+  void anUnknownCompressionNamesTheSettingTheValueAndTheChoices() {
+    assertEquals("p.yaml line 3, settings.compression: must be one of auto, zstd, none, got 'lz4'",
+        error("pipeline:\n  - highpass: {}\ncompression: lz4\n"));
+    assertEquals("p.yaml line 2, settings.compression: must be one of auto, zstd, none, got 'false'",
+        error("pipeline: []\ncompression: false\n"));
+    assertEquals("compression must be one of auto, zstd, none, got 'gzip'", assertThrows(IllegalArgumentException.class,
+        () -> PreprocessConfig.defaults().toBuilder().compression("gzip").build()).getMessage());
+  }
+
+  /** Outputs that differ in compression are different results: a rerun must not resume the other one. */
+  @Test
+  void theResolvedCompressionIsPartOfTheResultsKey() {
+    PreprocessConfig auto = PreprocessConfig.defaults();
+    PreprocessConfig none = auto.toBuilder().compression("none").build();
+    PreprocessConfig zstd = auto.toBuilder().compression("zstd").build();
+    String fp = "input";
+    assertEquals(PreprocessJob.resultKey(auto, fp), PreprocessJob.resultKey(none, fp), "auto is none for float32");
+    assertNotEquals(PreprocessJob.resultKey(none, fp).configHash(), PreprocessJob.resultKey(zstd, fp).configHash());
+    assertNotEquals(PreprocessJob.resultKey(zstd, fp).configHash(),
+        PreprocessJob.resultKey(zstd.toBuilder().zstdLevel(3).build(), fp).configHash());
+    // Read back from provenance (--config OUT.zarr), the stored choice gives the same key.
+    assertEquals(PreprocessJob.resultKey(zstd, fp),
+        PreprocessJob.resultKey(PipelineFile.fromMap(zstd.toMap(), "OUT.zarr provenance", Map.of()), fp));
   }
 
   @Test

@@ -17,7 +17,8 @@ import org.specus.io.zarr.ZarrV3Reader;
 
 /**
  * A real run's output, read by zarrita (an independent Zarr v3 implementation): every array and the
- * root attributes must be what Specus meant to write. The traces themselves are checked against
+ * root attributes must be what Specus meant to write. The traces are float32, stored by default
+ * with raw inner chunks; zstd shards are read by zarrita in {@code ZarritaInteropTest}. The traces themselves are checked against
  * scipy in {@link PipelineNumericsTest} through Specus's reader; here zarrita must agree with that
  * reader value for value.
  */
@@ -42,6 +43,8 @@ class ZarritaOutputTest {
     assertEquals(bin.toString(), attrs.at("/provenance/input/path").asText());
     assertEquals("median", attrs.at("/provenance/configuration/pipeline/1/operator").asText());
 
+    // float32's default: raw inner chunks, so zarrita reads shards without zstd here.
+    assertEquals(List.of("bytes"), CompressionOutputTest.innerCodecs(out));
     JsonNode traces = z.at("/arrays/traces_seg0");
     assertEquals("[75000,24]", traces.get("shape").toString());
     assertEquals("float32", traces.get("dtype").asText());

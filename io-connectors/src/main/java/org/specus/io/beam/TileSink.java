@@ -18,6 +18,7 @@ import org.specus.io.output.OutputStore;
 import org.specus.io.sink.OutputFormat;
 import org.specus.io.sink.SampleEncoding;
 import org.specus.io.sink.TileWriter;
+import org.specus.io.zarr.Compression;
 
 /**
  * Runs a {@link Tiles} chain and writes the result in one of the {@link OutputFormat}s:
@@ -57,35 +58,40 @@ public final class TileSink extends PTransform<Tiles, PCollection<SinkSummary>> 
   private final OutputFormat format;
   private final SampleEncoding encoding;
   private final int innerChunkSamples;
+  private final Compression compression;
   private final int zstdLevel;
   private final Map<String, Object> provenance;
   private final OutputStore.ResultKey resultKey;
 
-  private TileSink(String out, OutputFormat format, SampleEncoding encoding, int innerChunkSamples, int zstdLevel,
-      Map<String, Object> provenance, OutputStore.ResultKey resultKey) {
+  private TileSink(String out, OutputFormat format, SampleEncoding encoding, int innerChunkSamples,
+      Compression compression, int zstdLevel, Map<String, Object> provenance, OutputStore.ResultKey resultKey) {
     this.out = out;
     this.format = format;
     this.encoding = encoding;
     this.innerChunkSamples = innerChunkSamples;
+    this.compression = compression;
     this.zstdLevel = zstdLevel;
     this.provenance = provenance;
     this.resultKey = resultKey;
   }
 
-  /** Float32 Zarr v3 into {@code out}, with the default inner chunk and zstd level. */
+  /**
+   * Float32 Zarr v3 into {@code out}, with the default inner chunk, compression ({@code auto}) and
+   * zstd level.
+   */
   public static TileSink to(Path out) {
     if (out == null) {
       throw new IllegalArgumentException("TileSink.to: the output path is missing");
     }
     return new TileSink(out.toString(), OutputFormat.ZARR, SampleEncoding.float32(), DEFAULT_INNER_CHUNK_SAMPLES,
-        DEFAULT_ZSTD_LEVEL, Map.of(), null);
+        Compression.AUTO, DEFAULT_ZSTD_LEVEL, Map.of(), null);
   }
 
   public TileSink withFormat(OutputFormat format) {
     if (format == null) {
       throw new IllegalArgumentException("TileSink.withFormat: the format is missing");
     }
-    return new TileSink(out, format, encoding, innerChunkSamples, zstdLevel, provenance, resultKey);
+    return new TileSink(out, format, encoding, innerChunkSamples, compression, zstdLevel, provenance, resultKey);
   }
 
   /**
@@ -97,7 +103,7 @@ public final class TileSink extends PTransform<Tiles, PCollection<SinkSummary>> 
     if (encoding == null) {
       throw new IllegalArgumentException("TileSink.withEncoding: the sample encoding is missing");
     }
-    return new TileSink(out, format, encoding, innerChunkSamples, zstdLevel, provenance, resultKey);
+    return new TileSink(out, format, encoding, innerChunkSamples, compression, zstdLevel, provenance, resultKey);
   }
 
   /**
@@ -109,25 +115,38 @@ public final class TileSink extends PTransform<Tiles, PCollection<SinkSummary>> 
     if (samples < 1) {
       throw new IllegalArgumentException("inner chunk must hold at least one sample, got " + samples);
     }
-    return new TileSink(out, format, encoding, samples, zstdLevel, provenance, resultKey);
+    return new TileSink(out, format, encoding, samples, compression, zstdLevel, provenance, resultKey);
   }
 
+  /**
+   * How Zarr chunks are stored: {@link Compression#ZSTD}, {@link Compression#NONE} (raw), or
+   * {@link Compression#AUTO} (the default): none for float32, zstd for int16 (see
+   * {@link Compression} why). The binary format is never compressed and refuses an explicit zstd.
+   */
+  public TileSink withCompression(Compression compression) {
+    if (compression == null) {
+      throw new IllegalArgumentException("TileSink.withCompression: the compression is missing");
+    }
+    return new TileSink(out, format, encoding, innerChunkSamples, compression, zstdLevel, provenance, resultKey);
+  }
+
+  /** The zstd level of compressed Zarr chunks. */
   public TileSink withZstdLevel(int level) {
     if (level < -7 || level > 22) {
       throw new IllegalArgumentException("zstd level must be between -7 and 22, got " + level);
     }
-    return new TileSink(out, format, encoding, innerChunkSamples, level, provenance, resultKey);
+    return new TileSink(out, format, encoding, innerChunkSamples, compression, level, provenance, resultKey);
   }
 
   /** What made the output, stored with it (the root attribute {@code provenance} in Zarr v3). */
   public TileSink withProvenance(Map<String, Object> provenance) {
-    return new TileSink(out, format, encoding, innerChunkSamples, zstdLevel, new LinkedHashMap<>(provenance),
-        resultKey);
+    return new TileSink(out, format, encoding, innerChunkSamples, compression, zstdLevel,
+        new LinkedHashMap<>(provenance), resultKey);
   }
 
   /** Identifies the run in the completion marker, so a rerun can tell whether the output is current. */
   public TileSink withResultKey(OutputStore.ResultKey key) {
-    return new TileSink(out, format, encoding, innerChunkSamples, zstdLevel, provenance, key);
+    return new TileSink(out, format, encoding, innerChunkSamples, compression, zstdLevel, provenance, key);
   }
 
   @Override
@@ -135,9 +154,13 @@ public final class TileSink extends PTransform<Tiles, PCollection<SinkSummary>> 
     if (resultKey == null) {
       throw new IllegalStateException("TileSink needs withResultKey(...) so the completion marker says what it holds");
     }
+    if (format == OutputFormat.BINARY && compression == Compression.ZSTD) {
+      throw new IllegalArgumentException("compression zstd applies to zarr and zarr-v2; the binary format is never"
+          + " compressed");
+    }
     RecordingInfo rec = input.recording();
     TileWriter writer = format.writer(Path.of(out), rec.numSamples(), rec.numChannels(),
-        Math.toIntExact(input.tileSamples()), innerChunkSamples, zstdLevel, encoding);
+        Math.toIntExact(input.tileSamples()), innerChunkSamples, compression, zstdLevel, encoding);
     OpChain chain = input.chain();
     List<PCollectionView<?>> views = chain.sideInputs();
     PCollection<TileReport> reports = input.tiles()
@@ -152,6 +175,11 @@ public final class TileSink extends PTransform<Tiles, PCollection<SinkSummary>> 
             resultKey)).withSideInputs(views));
   }
 
+  /** How the chunks are stored, {@link Compression#AUTO} resolved by the sample type. */
+  private Compression storedCompression() {
+    return format == OutputFormat.BINARY ? Compression.NONE : compression.resolve(encoding.zarrDataType());
+  }
+
   @Override
   public void populateDisplayData(DisplayData.Builder builder) {
     super.populateDisplayData(builder);
@@ -159,7 +187,11 @@ public final class TileSink extends PTransform<Tiles, PCollection<SinkSummary>> 
         .add(DisplayData.item("format", format.label()))
         .add(DisplayData.item("dtype", encoding.dtype()));
     if (format != OutputFormat.BINARY) {
-      builder.add(DisplayData.item("zstdLevel", zstdLevel));
+      Compression stored = storedCompression();
+      builder.add(DisplayData.item("compression", stored.label()));
+      if (stored == Compression.ZSTD) {
+        builder.add(DisplayData.item("zstdLevel", zstdLevel));
+      }
     }
     if (format == OutputFormat.ZARR) {
       builder.add(DisplayData.item("innerChunkSamples", innerChunkSamples));

@@ -21,7 +21,7 @@ import org.specus.io.sink.TileWriter;
  * <p>Reuses, from tile to tile, the tile's float arrays ({@link TileBuffers}) and the direct
  * buffers and zstd context of the write ({@link WriteBuffers}), so the hot path allocates nothing
  * tile-sized. Stage times: {@code main.resume_check}, {@code main.read}, one per op,
- * {@code main.encode} (zstd) and {@code main.write} (the rest of the writer: samples to bytes,
+ * {@code main.encode} (zstd; none for uncompressed output) and {@code main.write} (the rest of the writer: samples to bytes,
  * checksums, file writes, renames).
  */
 final class WriteTileFn extends DoFn<Tile, TileReport> {

@@ -3,6 +3,7 @@ package org.specus.io.sink;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import org.specus.io.zarr.Compression;
 
 /**
  * The output formats ({@code --format}) and the {@link TileWriter} of each; one sink,
@@ -44,13 +45,15 @@ public enum OutputFormat {
   /**
    * The writer of this format for a recording of {@code numSamples × channels} processed in tiles
    * of {@code tileSamples}. {@code innerChunkSamples} is used by {@code zarr} only (an upper bound,
-   * see {@link ZarrV3Writer}); {@code zstdLevel} by the compressed formats.
+   * see {@link ZarrV3Writer}); {@code compression} ({@link Compression#AUTO} resolved by the
+   * encoding) and {@code zstdLevel} by the Zarr formats; {@code binary} is never compressed.
    */
   public TileWriter writer(Path out, long numSamples, int channels, int tileSamples, int innerChunkSamples,
-      int zstdLevel, SampleEncoding encoding) {
+      Compression compression, int zstdLevel, SampleEncoding encoding) {
     return switch (this) {
-      case ZARR -> new ZarrV3Writer(out, numSamples, channels, tileSamples, innerChunkSamples, zstdLevel, encoding);
-      case ZARR_V2 -> new ZarrV2Writer(out, numSamples, channels, tileSamples, zstdLevel, encoding);
+      case ZARR -> new ZarrV3Writer(out, numSamples, channels, tileSamples, innerChunkSamples, compression, zstdLevel,
+          encoding);
+      case ZARR_V2 -> new ZarrV2Writer(out, numSamples, channels, tileSamples, compression, zstdLevel, encoding);
       case BINARY -> new BinaryWriter(out, numSamples, channels, tileSamples, encoding);
     };
   }

@@ -3,6 +3,7 @@ package org.specus.io.sink;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import org.specus.io.WriteBuffers;
+import org.specus.io.zarr.ZarrDataType;
 
 /**
  * How processed float samples are stored: float32 as they are, or int16 rounded half to even (as
@@ -29,6 +30,11 @@ public record SampleEncoding(String dtype) implements Serializable {
 
   public int bytesPerSample() {
     return isInt16() ? 2 : 4;
+  }
+
+  /** The Zarr data type the samples are stored as. */
+  public ZarrDataType zarrDataType() {
+    return isInt16() ? ZarrDataType.INT16 : ZarrDataType.FLOAT32;
   }
 
   /** NumPy's spelling: {@code <f4} or {@code <i2}. */

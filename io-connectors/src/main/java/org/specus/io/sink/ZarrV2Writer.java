@@ -12,27 +12,29 @@ import java.util.OptionalLong;
 import org.specus.io.WriteBuffers;
 import org.specus.io.beam.Artifact;
 import org.specus.io.beam.RecordingInfo;
+import org.specus.io.zarr.Compression;
 import org.specus.io.zarr.DurableShards;
 import org.specus.io.zarr.ZarrV2;
 
 /**
  * Writes the Zarr v2 layout that released SpikeInterface ({@code zarr<3}) opens with
  * {@code si.load}/{@code read_zarr}: {@code traces_seg0} {@code [samples, channels]} chunked one tile
- * per chunk ({@code i.0}, zstd), {@code channel_ids}, {@code properties/gain_to_uV},
+ * per chunk ({@code i.0}, zstd or raw), {@code channel_ids}, {@code properties/gain_to_uV},
  * {@code offset_to_uV}, {@code location}, the chain's artifacts (e.g. {@code whitening_matrix}), and
  * root attributes {@code sampling_frequency}, {@code num_segments}, {@code annotations}
  * ({@code is_filtered}), {@code probe}/{@code probegroup} when the geometry is known, and
  * {@code provenance} (null: SpikeInterface would try to rebuild a Python object from it) with
  * Specus's own under {@code specus_provenance}. Consolidated metadata is written last.
  *
- * <p>A chunk is encoded into a reused buffer, compressed into a second one and written under a
- * temporary name, then renamed onto its key ({@link ZarrV2#writeZstdChunk}). A chunk is a whole
- * tile, so for real recordings these two buffers are larger than {@link WriteBuffers#DIRECT_MAX}
- * and live on the heap (a Flink TaskManager has too little direct memory for them); they are still
- * reused from tile to tile, compressed array-to-array without copies, and written through a small
- * direct buffer.
+ * <p>A chunk is encoded into a reused buffer, compressed into a second one (unless it is stored raw)
+ * and written under a temporary name, then renamed onto its key ({@link ZarrV2#writeZstdChunk},
+ * {@link ZarrV2#writeRawChunk}). A chunk is a whole tile, so for real recordings these buffers are
+ * larger than {@link WriteBuffers#DIRECT_MAX} and live on the heap (a Flink TaskManager has too
+ * little direct memory for them); they are still reused from tile to tile, compressed
+ * array-to-array without copies, and written through a small direct buffer.
  * Resuming: a chunk under its key that decodes to exactly one chunk's bytes is kept
- * ({@link ZarrV2#intactZstdChunk}). Chunks are not fsynced one by one; {@link #commit} forces
+ * ({@link ZarrV2#intactZstdChunk}); a raw chunk, if it has exactly one chunk's size
+ * ({@link ZarrV2#intactRawChunk}). Chunks are not fsynced one by one; {@link #commit} forces
  * everything once.
  */
 public final class ZarrV2Writer implements TileWriter {
@@ -42,16 +44,28 @@ public final class ZarrV2Writer implements TileWriter {
   private final long numSamples;
   private final int channels;
   private final int chunkRows;
+  private final Compression compression;
   private final int zstdLevel;
   private final SampleEncoding encoding;
 
-  public ZarrV2Writer(Path root, long numSamples, int channels, int chunkRows, int zstdLevel, SampleEncoding encoding) {
+  /**
+   * @param compression of the chunks; {@link Compression#AUTO} is resolved by the encoding
+   * @param zstdLevel used when the chunks are compressed
+   */
+  public ZarrV2Writer(Path root, long numSamples, int channels, int chunkRows, Compression compression, int zstdLevel,
+      SampleEncoding encoding) {
     this.root = root.toString();
     this.numSamples = numSamples;
     this.channels = channels;
     this.chunkRows = chunkRows;
+    this.compression = compression.resolve(encoding.zarrDataType());
     this.zstdLevel = zstdLevel;
     this.encoding = encoding;
+  }
+
+  /** How chunks are stored: {@link Compression#ZSTD} or {@link Compression#NONE}. */
+  public Compression compression() {
+    return compression;
   }
 
   @Override
@@ -74,7 +88,9 @@ public final class ZarrV2Writer implements TileWriter {
 
   @Override
   public OptionalLong intact(long index, WriteBuffers buffers) {
-    long size = ZarrV2.intactZstdChunk(root().resolve(TRACES), chunkKey(index), chunkBytes(), buffers);
+    long size = compression == Compression.ZSTD
+        ? ZarrV2.intactZstdChunk(root().resolve(TRACES), chunkKey(index), chunkBytes(), buffers)
+        : ZarrV2.intactRawChunk(root().resolve(TRACES), chunkKey(index), chunkBytes());
     return size < 0 ? OptionalLong.empty() : OptionalLong.of(size);
   }
 
@@ -92,7 +108,9 @@ public final class ZarrV2Writer implements TileWriter {
     // Zarr v2 chunks are always whole: the last one is padded with the fill value (0).
     WriteBuffers.zeroToLimit(raw);
     raw.flip();
-    return ZarrV2.writeZstdChunk(root().resolve(TRACES), chunkKey(index), raw, zstdLevel, buffers);
+    return compression == Compression.ZSTD
+        ? ZarrV2.writeZstdChunk(root().resolve(TRACES), chunkKey(index), raw, zstdLevel, buffers)
+        : ZarrV2.writeRawChunk(root().resolve(TRACES), chunkKey(index), raw, buffers);
   }
 
   @Override
@@ -100,7 +118,7 @@ public final class ZarrV2Writer implements TileWriter {
     Path r = root();
     Files.createDirectories(r.resolve(TRACES));
     ZarrV2.writeArrayMetadata(r.resolve(TRACES), new long[] {numSamples, channels}, new long[] {chunkRows, channels},
-        encoding.numpyDtype(), ZarrV2.zstd(zstdLevel), encoding.isInt16() ? 0 : 0.0, Map.of());
+        encoding.numpyDtype(), ZarrV2.compressor(compression, zstdLevel), encoding.isInt16() ? 0 : 0.0, Map.of());
     ZarrV2.writeStringArray(r.resolve("channel_ids"), rec.channelIds(), Map.of());
     ZarrV2.writeGroup(r.resolve("properties"), Map.of());
     double[] gain = rec.gainToUv();

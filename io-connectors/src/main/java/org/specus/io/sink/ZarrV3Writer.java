@@ -9,6 +9,7 @@ import java.util.OptionalLong;
 import org.specus.io.WriteBuffers;
 import org.specus.io.beam.Artifact;
 import org.specus.io.beam.RecordingInfo;
+import org.specus.io.zarr.Compression;
 import org.specus.io.zarr.DurableShards;
 import org.specus.io.zarr.ShardCheck;
 import org.specus.io.zarr.ShardWriter;
@@ -18,8 +19,8 @@ import org.specus.io.zarr.ZarrV3;
 
 /**
  * Writes the primary output, a Zarr v3 group: {@code traces_seg0} {@code [samples, channels]} with
- * one {@code sharding_indexed} shard per tile ({@link ShardWriter}: inner chunks, zstd, crc32c on the
- * index), {@code channel_ids}, {@code properties/gain_to_uV}, {@code properties/location}, the
+ * one {@code sharding_indexed} shard per tile ({@link ShardWriter}: inner chunks, zstd or raw,
+ * crc32c on the index), {@code channel_ids}, {@code properties/gain_to_uV}, {@code properties/location}, the
  * chain's artifacts (e.g. {@code whitening_matrix}), and root attributes
  * {@code sampling_frequency}, {@code num_segments}, {@code annotations} ({@code is_filtered}) and
  * {@code provenance}.
@@ -37,14 +38,17 @@ public final class ZarrV3Writer implements TileWriter {
   /**
    * @param innerChunkSamples samples per inner chunk, at most; lowered to the largest divisor of
    *     {@code tileSamples} that is not larger (the sharding codec needs whole inner chunks)
+   * @param compression of the inner chunks; {@link Compression#AUTO} is resolved by the encoding
+   * @param zstdLevel used when the inner chunks are compressed
    * @param encoding float32, or int16 rounded half to even and saturated (the chain must already
    *     have scaled the signal to counts)
    */
   public ZarrV3Writer(Path root, long numSamples, int channels, int tileSamples, int innerChunkSamples,
-      int zstdLevel, SampleEncoding encoding) {
+      Compression compression, int zstdLevel, SampleEncoding encoding) {
     this.root = root.toString();
+    ZarrDataType type = encoding.zarrDataType();
     this.layout = ShardedArrayLayout.of(numSamples, channels, tileSamples, innerChunkFor(tileSamples, innerChunkSamples),
-        encoding.isInt16() ? ZarrDataType.INT16 : ZarrDataType.FLOAT32, zstdLevel);
+        type, compression.resolve(type), zstdLevel);
   }
 
   /** The largest divisor of the tile length that is at most {@code wanted}. */

@@ -14,12 +14,14 @@ import java.util.zip.CRC32C;
  * so that a resumed run can keep it instead of computing the tile again.
  *
  * <p>Cheap by design: it reads only the shard's index (16 bytes per inner chunk plus the crc32c),
- * never the compressed data. It checks that the index decodes with a valid crc32c, that every inner
- * chunk inside the array is present and every one past the array end is empty, and that the chunks
- * lie back to back from offset 0 up to the index, exactly filling the file. A shard cut short, one
- * written for another geometry, or one whose index is damaged fails. Flipped bits inside the
- * compressed data are not detected here (that would cost a full decode); shards reach their key
- * only by an atomic rename after an fsync, so a half-written shard never sits there.
+ * never the chunks. It checks that the index decodes with a valid crc32c, that every inner chunk
+ * inside the array is present and every one past the array end is empty, that an uncompressed
+ * layout's chunks are each exactly {@link ShardedArrayLayout#innerChunkBytes} long, and that the
+ * chunks lie back to back from offset 0 up to the index, exactly filling the file. A shard cut
+ * short, one written for another geometry, or one whose index is damaged fails. Flipped bits inside
+ * the chunks are not detected here (that would cost a full read, and a decode for zstd); shards
+ * reach their key only by an atomic rename after an fsync, so a half-written shard never sits
+ * there.
  */
 public final class ShardCheck {
   private static final long EMPTY = -1L; // 2^64 - 1 as an unsigned 64-bit value
@@ -62,6 +64,9 @@ public final class ShardCheck {
         }
         if (offset != expectedOffset || nbytes <= 0 || nbytes > size) {
           return false;
+        }
+        if (!layout.compressed() && nbytes != layout.innerChunkBytes()) {
+          return false; // a raw chunk is always whole, edge chunks padded
         }
         expectedOffset += nbytes;
       }

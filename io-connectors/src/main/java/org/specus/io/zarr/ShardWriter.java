@@ -12,15 +12,17 @@ import org.specus.io.WriteBuffers;
 
 /**
  * Writes one shard of a {@link ShardedArrayLayout} array: the file {@code c/<shardIndex>/0} holding
- * the tile's inner chunks (each {@code bytes} little-endian then zstd), followed by the shard index
- * ({@code (offset, nbytes)} uint64 LE per inner chunk in C order) and the index's crc32c.
+ * the tile's inner chunks (each {@code bytes} little-endian, then zstd unless the layout is
+ * uncompressed), followed by the shard index ({@code (offset, nbytes)} uint64 LE per inner chunk in
+ * C order) and the index's crc32c.
  *
  * <p>Streaming: one inner chunk is encoded and written at a time, so memory is two inner-chunk
- * buffers whatever the shard or array size. Each inner chunk's samples are copied once, from the
- * caller's array into a direct buffer, compressed direct-to-direct and written with a
- * {@link FileChannel} from direct buffers ({@link WriteBuffers}; an inner chunk larger than
- * {@link WriteBuffers#DIRECT_MAX} goes through heap buffers instead), so no {@code byte[]} copy and
- * no temporary JDK buffer is made on the way. The shard goes to a hidden temporary file in the same
+ * buffers whatever the shard or array size. Each inner chunk's samples are copied once: compressed,
+ * from the caller's array into a direct buffer that zstd reads, direct-to-direct, into the staging
+ * buffer of an {@link UncachedFileWriter}; uncompressed, from the caller's array straight into that
+ * staging buffer. An inner chunk too large for {@link WriteBuffers#DIRECT_MAX} goes through the page
+ * cache with {@link WriteBuffers}' buffers instead. No {@code byte[]} copy and no temporary JDK
+ * buffer is made on the way. The shard goes to a hidden temporary file in the same
  * directory, is optionally fsynced, and is renamed atomically onto its key, so a crash or a failed
  * bundle never leaves a half shard where readers look, and a retried bundle simply replaces it.
  * Stateless apart from the buffers, hence safe for concurrent calls writing different shards with
@@ -141,16 +143,30 @@ public final class ShardWriter {
     boolean committed = false;
     try {
       int chunkBytes = layout.innerChunkBytes();
+      boolean zstd = layout.compressed();
+      int storedBound = zstd ? Math.toIntExact(Zstd.compressBound(chunkBytes)) : chunkBytes;
       long size;
-      if (Zstd.compressBound(chunkBytes) + UncachedFileWriter.ALIGN <= WriteBuffers.DIRECT_MAX) {
-        // The usual path: chunks compressed straight into the staging buffer of an
-        // UncachedFileWriter, so the shard reaches the disk without the page cache (see there why).
+      if ((long) storedBound + UncachedFileWriter.ALIGN <= WriteBuffers.DIRECT_MAX) {
+        // The usual path: chunks go straight into the staging buffer of an UncachedFileWriter
+        // (compressed into it, or put there as they are), so the shard reaches the disk without the
+        // page cache (see there why).
         Files.createDirectories(tmp.getParent());
-        int bound = Math.toIntExact(Zstd.compressBound(chunkBytes));
         try (UncachedFileWriter out = UncachedFileWriter.create(tmp, buffers.uncachedStaging())) {
           size = fill(layout, validRows, buffers, copier, new ShardOut() {
-            public int chunk(ByteBuffer raw) throws IOException {
-              return buffers.compressInto(raw, layout.zstdLevel(), out.reserve(bound));
+            public ByteBuffer open(int bytes) throws IOException {
+              if (zstd) {
+                return buffers.raw(bytes);
+              }
+              ByteBuffer staging = out.reserve(bytes);
+              return staging.limit(staging.position() + bytes);
+            }
+
+            public int close(ByteBuffer filled) throws IOException {
+              if (!zstd) {
+                return chunkBytes; // already in place: the staging buffer's position is past it
+              }
+              filled.flip();
+              return buffers.compressInto(filled, layout.zstdLevel(), out.reserve(storedBound));
             }
 
             public void index(ByteBuffer index) throws IOException {
@@ -164,10 +180,15 @@ public final class ShardWriter {
         // Chunks too large for the direct staging buffer: through the page cache, a chunk at a time.
         try (FileChannel out = AtomicFiles.openChannel(tmp)) {
           size = fill(layout, validRows, buffers, copier, new ShardOut() {
-            public int chunk(ByteBuffer raw) throws IOException {
-              ByteBuffer packed = buffers.compress(raw, layout.zstdLevel());
-              int n = packed.remaining();
-              buffers.write(out, packed);
+            public ByteBuffer open(int bytes) {
+              return buffers.raw(bytes);
+            }
+
+            public int close(ByteBuffer filled) throws IOException {
+              filled.flip();
+              ByteBuffer stored = zstd ? buffers.compress(filled, layout.zstdLevel()) : filled;
+              int n = stored.remaining();
+              buffers.write(out, stored);
               return n;
             }
 
@@ -192,8 +213,14 @@ public final class ShardWriter {
 
   /** Where a shard's bytes go, front to back. */
   private interface ShardOut {
-    /** Stores one inner chunk (raw bytes, position 0) as a zstd frame; returns the frame's size. */
-    int chunk(ByteBuffer raw) throws IOException;
+    /**
+     * A little-endian buffer for the next inner chunk's raw bytes: they go from its position up to
+     * its limit, exactly {@code bytes} further.
+     */
+    ByteBuffer open(int bytes) throws IOException;
+
+    /** Stores the inner chunk just put into the buffer {@link #open} gave (now at its limit); returns its stored size. */
+    int close(ByteBuffer filled) throws IOException;
 
     void index(ByteBuffer index) throws IOException;
   }
@@ -214,11 +241,10 @@ public final class ShardWriter {
         continue;
       }
       int rows = Math.min(innerRows, validRows - firstRow);
-      ByteBuffer raw = buffers.raw(layout.innerChunkBytes());
+      ByteBuffer raw = out.open(layout.innerChunkBytes());
       copier.copy(raw, firstRow * cols, rows * cols);
       WriteBuffers.zeroToLimit(raw); // edge chunks are stored at full size; the fill value 0 is all-zero bytes
-      raw.flip();
-      int n = out.chunk(raw); // content size in the frame header lets readers (zarrita/numcodecs) size their output
+      int n = out.close(raw); // zstd: content size in the frame header lets readers (zarrita/numcodecs) size their output
       index.putLong(offset).putLong(n);
       offset += n;
     }

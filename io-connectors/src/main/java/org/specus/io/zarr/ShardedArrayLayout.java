@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * The geometry of a 2-D sharded Zarr v3 array {@code [rows, cols]} (rows = samples, cols =
  * channels): one shard {@code [shardRows, cols]} per time tile, cut into inner chunks {@code
- * [innerRows, cols]} that readers fetch individually, each compressed with zstd.
+ * [innerRows, cols]} that readers fetch individually, each compressed with zstd or stored raw
+ * ({@link #compression}).
  *
  * <p>Shards and inner chunks always span all columns: a tile is produced for all channels at once,
  * and keeping the channel axis whole makes a shard one contiguous, append-free write. The fill value
@@ -17,7 +18,7 @@ import java.util.Objects;
  * {@link #of}; every constraint is checked there so writers can trust the fields.
  */
 public final class ShardedArrayLayout implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   /** zstd level 1: the fastest standard level, ~1.4x on raw traces; higher levels gain little. */
   public static final int DEFAULT_ZSTD_LEVEL = 1;
@@ -27,22 +28,30 @@ public final class ShardedArrayLayout implements Serializable {
   private final int shardRows;
   private final int innerRows;
   private final ZarrDataType dataType;
+  private final Compression compression;
   private final int zstdLevel;
 
-  private ShardedArrayLayout(
-      long rows, int cols, int shardRows, int innerRows, ZarrDataType dataType, int zstdLevel) {
+  private ShardedArrayLayout(long rows, int cols, int shardRows, int innerRows, ZarrDataType dataType,
+      Compression compression, int zstdLevel) {
     this.rows = rows;
     this.cols = cols;
     this.shardRows = shardRows;
     this.innerRows = innerRows;
     this.dataType = dataType;
+    this.compression = compression;
     this.zstdLevel = zstdLevel;
   }
 
-  /** A layout with the default zstd level ({@value #DEFAULT_ZSTD_LEVEL}). */
+  /** A zstd-compressed layout with the default level ({@value #DEFAULT_ZSTD_LEVEL}). */
   public static ShardedArrayLayout of(
       long rows, int cols, int shardRows, int innerRows, ZarrDataType dataType) {
     return of(rows, cols, shardRows, innerRows, dataType, DEFAULT_ZSTD_LEVEL);
+  }
+
+  /** A zstd-compressed layout at {@code zstdLevel}; see {@link #of(long, int, int, int, ZarrDataType, Compression, int)}. */
+  public static ShardedArrayLayout of(
+      long rows, int cols, int shardRows, int innerRows, ZarrDataType dataType, int zstdLevel) {
+    return of(rows, cols, shardRows, innerRows, dataType, Compression.ZSTD, zstdLevel);
   }
 
   /**
@@ -54,12 +63,19 @@ public final class ShardedArrayLayout implements Serializable {
    * @param innerRows samples per inner chunk; must divide {@code shardRows}, because the sharding
    *     codec requires the shard to be an exact grid of inner chunks
    * @param dataType element type of the array
-   * @param zstdLevel zstd compression level of the inner chunks
+   * @param compression {@link Compression#ZSTD} or {@link Compression#NONE} (raw inner chunks);
+   *     {@link Compression#AUTO} must be resolved first, since the layout is what is written
+   * @param zstdLevel zstd compression level of the inner chunks; checked, but unused, without zstd
    * @throws IllegalArgumentException naming the offending value and the rule it breaks
    */
-  public static ShardedArrayLayout of(
-      long rows, int cols, int shardRows, int innerRows, ZarrDataType dataType, int zstdLevel) {
+  public static ShardedArrayLayout of(long rows, int cols, int shardRows, int innerRows, ZarrDataType dataType,
+      Compression compression, int zstdLevel) {
     Objects.requireNonNull(dataType, "dataType");
+    Objects.requireNonNull(compression, "compression");
+    if (compression == Compression.AUTO) {
+      throw new IllegalArgumentException("compression auto must be resolved (Compression.resolve) before"
+          + " a layout is made: the layout is what is written");
+    }
     requirePositive("rows (number of samples)", rows);
     requirePositive("cols (number of channels)", cols);
     requirePositive("shardRows (samples per shard)", shardRows);
@@ -95,12 +111,12 @@ public final class ShardedArrayLayout implements Serializable {
           "zstd level " + zstdLevel + " is outside zstd's range ["
               + Zstd.minCompressionLevel() + ", " + Zstd.maxCompressionLevel() + "]");
     }
-    return new ShardedArrayLayout(rows, cols, shardRows, innerRows, dataType, zstdLevel);
+    return new ShardedArrayLayout(rows, cols, shardRows, innerRows, dataType, compression, zstdLevel);
   }
 
   /** Deserialization bypasses {@link #of}; re-validate so a tampered stream cannot bypass it. */
   private Object readResolve() {
-    return of(rows, cols, shardRows, innerRows, dataType, zstdLevel);
+    return of(rows, cols, shardRows, innerRows, dataType, compression, zstdLevel);
   }
 
   private static void requirePositive(String what, long value) {
@@ -138,6 +154,17 @@ public final class ShardedArrayLayout implements Serializable {
     return dataType;
   }
 
+  /** {@link Compression#ZSTD} or {@link Compression#NONE}, never {@link Compression#AUTO}. */
+  public Compression compression() {
+    return compression;
+  }
+
+  /** Whether inner chunks are zstd frames; if not, each is stored as its {@link #innerChunkBytes} raw bytes. */
+  public boolean compressed() {
+    return compression == Compression.ZSTD;
+  }
+
+  /** The zstd level of the inner chunks; meaningful only when {@link #compressed}. */
   public int zstdLevel() {
     return zstdLevel;
   }
@@ -182,18 +209,19 @@ public final class ShardedArrayLayout implements Serializable {
     ShardedArrayLayout other = (ShardedArrayLayout) o;
     return rows == other.rows && cols == other.cols && shardRows == other.shardRows
         && innerRows == other.innerRows && dataType == other.dataType
-        && zstdLevel == other.zstdLevel;
+        && compression == other.compression
+        && (!compressed() || zstdLevel == other.zstdLevel); // the level writes nothing without zstd
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(rows, cols, shardRows, innerRows, dataType, zstdLevel);
+    return Objects.hash(rows, cols, shardRows, innerRows, dataType, compression, compressed() ? zstdLevel : 0);
   }
 
   @Override
   public String toString() {
     return "ShardedArrayLayout[" + rows + " x " + cols + " " + dataType.zarrName()
-        + ", shard " + shardRows + " rows, inner chunk " + innerRows + " rows, zstd "
-        + zstdLevel + "]";
+        + ", shard " + shardRows + " rows, inner chunk " + innerRows + " rows, "
+        + (compressed() ? "zstd " + zstdLevel : "uncompressed") + "]";
   }
 }

@@ -45,12 +45,24 @@ public final class ZarrV2 {
     };
   }
 
-  /** numcodecs' zstd compressor configuration at {@code level}, or {@code null} for raw chunks. */
+  /** numcodecs' zstd compressor configuration at {@code level}. */
   public static Map<String, Object> zstd(int level) {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("id", "zstd");
     c.put("level", level);
     return c;
+  }
+
+  /**
+   * The {@code .zarray} compressor for chunks stored with {@code compression} (resolved, not
+   * {@link Compression#AUTO}): numcodecs' zstd at {@code level}, or {@code null} for raw chunks.
+   */
+  public static Map<String, Object> compressor(Compression compression, int level) {
+    return switch (compression) {
+      case ZSTD -> zstd(level);
+      case NONE -> null;
+      case AUTO -> throw new IllegalArgumentException("compression auto must be resolved before it is written");
+    };
   }
 
   public static void writeGroup(Path dir, Map<String, Object> attributes) throws IOException {
@@ -97,6 +109,32 @@ public final class ZarrV2 {
     int n = packed.remaining();
     AtomicFiles.write(arrayDir.resolve(key), packed, buffers);
     return n;
+  }
+
+  /**
+   * Writes one chunk as its raw little-endian bytes ({@code raw}'s remaining bytes, a buffer of
+   * {@code buffers}), for an array whose compressor is {@code null}; returns the chunk's size.
+   */
+  public static long writeRawChunk(Path arrayDir, String key, ByteBuffer raw, WriteBuffers buffers)
+      throws IOException {
+    int n = raw.remaining();
+    AtomicFiles.write(arrayDir.resolve(key), raw, buffers);
+    return n;
+  }
+
+  /**
+   * The size of raw chunk {@code key} if it is there and holds exactly {@code rawBytes} bytes, as
+   * {@link #writeRawChunk} leaves it; otherwise -1. Only the size can be checked (raw bytes carry
+   * no structure), which catches a chunk cut short or of another shape; chunks reach their key only
+   * by an atomic rename, so a half-written one is never there.
+   */
+  public static long intactRawChunk(Path arrayDir, String key, int rawBytes) {
+    try {
+      long size = Files.size(arrayDir.resolve(key));
+      return size == rawBytes ? size : -1;
+    } catch (IOException e) {
+      return -1; // missing or unreadable: written again, and the write reports a real problem
+    }
   }
 
   /**

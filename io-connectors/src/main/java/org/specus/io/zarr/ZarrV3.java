@@ -23,7 +23,8 @@ import java.util.Objects;
  *
  * <p>Only the part of the spec Specus needs: regular chunk grid, default chunk key encoding with
  * separator "/", codecs {@code bytes} (little-endian) + {@code zstd}, and for the traces the {@code
- * sharding_indexed} codec whose shards {@link ShardWriter} writes. Metadata is pretty-printed with a
+ * sharding_indexed} codec whose shards {@link ShardWriter} writes (inner chunks with or without
+ * zstd, as the layout says). Metadata is pretty-printed with a
  * fixed key order and attribute maps sorted by key, so the same inputs give byte-identical files
  * (diffable outputs, reproducible checksums).
  *
@@ -59,8 +60,9 @@ public final class ZarrV3 {
   /**
    * Writes {@code arrayDir/zarr.json} for a sharded 2-D array: chunk grid = shard shape {@code
    * [shardRows, cols]}, one {@code sharding_indexed} codec with inner chunks {@code [innerRows,
-   * cols]} encoded {@code bytes}(little) + {@code zstd}, index {@code bytes}(little) + {@code
-   * crc32c} at the end of the shard, dimension names {@code ["time", "channel"]}.
+   * cols]} encoded {@code bytes}(little), then {@code zstd} if the layout is
+   * {@link ShardedArrayLayout#compressed}, index {@code bytes}(little) + {@code crc32c} at the end of
+   * the shard, dimension names {@code ["time", "channel"]}.
    */
   public static void writeShardedArrayMetadata(
       Path arrayDir, ShardedArrayLayout layout, Map<String, Object> attributes)
@@ -68,8 +70,11 @@ public final class ZarrV3 {
     Objects.requireNonNull(layout, "layout");
     ObjectNode sharding = NODES.objectNode();
     sharding.set("chunk_shape", longs(layout.innerRows(), layout.cols()));
-    sharding.set(
-        "codecs", NODES.arrayNode().add(bytesCodec()).add(zstdCodec(layout.zstdLevel())));
+    ArrayNode inner = NODES.arrayNode().add(bytesCodec());
+    if (layout.compressed()) {
+      inner.add(zstdCodec(layout.zstdLevel()));
+    }
+    sharding.set("codecs", inner);
     sharding.set("index_codecs", NODES.arrayNode().add(bytesCodec()).add(crc32cCodec()));
     sharding.put("index_location", "end");
 

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.luben.zstd.Zstd;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -19,8 +21,11 @@ import java.util.OptionalLong;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.specus.io.Recording;
+import org.specus.io.Recordings;
 import org.specus.io.WriteBuffers;
 import org.specus.io.beam.RecordingInfo;
+import org.specus.io.zarr.Compression;
 import org.specus.io.zarr.ShardWriter;
 import org.specus.io.zarr.ShardedArrayLayout;
 import org.specus.io.zarr.ZarrDataType;
@@ -79,7 +84,7 @@ class TileWritersTest {
   @Test
   void zarrV3KeepsShardsWhoseIndexIsIntact() throws IOException {
     Path root = tmp.resolve("v3.zarr");
-    ZarrV3Writer w = new ZarrV3Writer(root, SAMPLES, CH, TILE, 300, 1, SampleEncoding.float32());
+    ZarrV3Writer w = new ZarrV3Writer(root, SAMPLES, CH, TILE, 300, Compression.ZSTD, 1, SampleEncoding.float32());
     assertEquals(250, w.layout().innerRows(), "300 lowered to a divisor of the tile");
     try (WriteBuffers buffers = new WriteBuffers()) {
       assertFalse(w.intact(0, buffers).isPresent(), "nothing written yet");
@@ -107,7 +112,8 @@ class TileWritersTest {
 
   @Test
   void zarrV3Int16FromFloatsIsTheShardOfTheRoundedShorts() throws IOException {
-    ZarrV3Writer w = new ZarrV3Writer(tmp.resolve("i16.zarr"), SAMPLES, CH, TILE, 250, 1, new SampleEncoding("int16"));
+    ZarrV3Writer w = new ZarrV3Writer(tmp.resolve("i16.zarr"), SAMPLES, CH, TILE, 250, Compression.AUTO, 1,
+        new SampleEncoding("int16"));
     ShardedArrayLayout layout = ShardedArrayLayout.of(SAMPLES, CH, TILE, 250, ZarrDataType.INT16, 1);
     Path reference = tmp.resolve("ref");
     try (WriteBuffers buffers = new WriteBuffers()) {
@@ -129,7 +135,7 @@ class TileWritersTest {
   void zarrV2WritesNumcodecsZstdChunksAndKeepsThoseThatDecodeWhole() throws IOException {
     Path root = tmp.resolve("v2.zarr");
     for (SampleEncoding enc : List.of(SampleEncoding.float32(), new SampleEncoding("int16"))) {
-      ZarrV2Writer w = new ZarrV2Writer(root, SAMPLES, CH, TILE, 1, enc);
+      ZarrV2Writer w = new ZarrV2Writer(root, SAMPLES, CH, TILE, Compression.ZSTD, 1, enc);
       Path traces = root.resolve("traces_seg0");
       try (WriteBuffers buffers = new WriteBuffers()) {
         writeAll(w, buffers, 0, 1, 2);
@@ -168,7 +174,8 @@ class TileWritersTest {
     // 1 s of 384 float32 channels: a chunk above WriteBuffers.DIRECT_MAX, compressed on the heap.
     int rows = 30000;
     int ch = 384;
-    ZarrV2Writer w = new ZarrV2Writer(tmp.resolve("big.zarr"), rows + 100, ch, rows, 1, SampleEncoding.float32());
+    ZarrV2Writer w = new ZarrV2Writer(tmp.resolve("big.zarr"), rows + 100, ch, rows, Compression.ZSTD, 1,
+        SampleEncoding.float32());
     float[] f = new float[rows * ch];
     Random r = new Random(4);
     for (int i = 0; i < f.length; i++) {
@@ -186,6 +193,105 @@ class TileWritersTest {
       }
       cut(tmp.resolve("big.zarr/traces_seg0/0.0"), 1);
       assertFalse(w.intact(0, buffers).isPresent(), "cut short");
+    }
+  }
+
+  @Test
+  void autoStoresFloat32RawAndInt16WithZstd() {
+    ZarrV3Writer f32 = new ZarrV3Writer(tmp.resolve("a"), SAMPLES, CH, TILE, 250, Compression.AUTO, 1,
+        SampleEncoding.float32());
+    ZarrV3Writer i16 = new ZarrV3Writer(tmp.resolve("b"), SAMPLES, CH, TILE, 250, Compression.AUTO, 1,
+        new SampleEncoding("int16"));
+    assertEquals(Compression.NONE, f32.layout().compression());
+    assertEquals(Compression.ZSTD, i16.layout().compression());
+    assertEquals(Compression.NONE, new ZarrV2Writer(tmp.resolve("c"), SAMPLES, CH, TILE, Compression.AUTO, 1,
+        SampleEncoding.float32()).compression());
+    assertEquals(Compression.ZSTD, new ZarrV2Writer(tmp.resolve("d"), SAMPLES, CH, TILE, Compression.AUTO, 1,
+        new SampleEncoding("int16")).compression());
+    assertEquals(Compression.ZSTD, new ZarrV3Writer(tmp.resolve("e"), SAMPLES, CH, TILE, 250, Compression.ZSTD, 1,
+        SampleEncoding.float32()).layout().compression());
+  }
+
+  @Test
+  void zarrV3WithoutCompressionKeepsWholeShardsOnly() throws IOException {
+    Path root = tmp.resolve("raw-v3.zarr");
+    ZarrV3Writer w = new ZarrV3Writer(root, SAMPLES, CH, TILE, 250, Compression.NONE, 1, SampleEncoding.float32());
+    Path traces = root.resolve("traces_seg0");
+    try (WriteBuffers buffers = new WriteBuffers()) {
+      writeAll(w, buffers, 0, 1, 2);
+      // Four raw inner chunks of 250 x 5 float32, then the index: nothing compressed.
+      assertEquals(4 * 250 * CH * 4 + 16 * 4 + 4, Files.size(traces.resolve("c/0/0")));
+      for (long t = 0; t < 3; t++) {
+        assertEquals(OptionalLong.of(Files.size(traces.resolve("c/" + t + "/0"))), w.intact(t, buffers));
+      }
+      cut(traces.resolve("c/1/0"), 1);
+      Files.delete(traces.resolve("c/2/0"));
+      assertTrue(w.intact(0, buffers).isPresent());
+      assertFalse(w.intact(1, buffers).isPresent(), "cut short");
+      assertFalse(w.intact(2, buffers).isPresent(), "missing");
+      w.write(1, TILE, tile(1), rows(1), buffers);
+      w.write(2, 2 * TILE, tile(2), rows(2), buffers);
+      w.commit(recording(), List.of(), Map.of());
+      String meta = Files.readString(traces.resolve("zarr.json"));
+      assertFalse(meta.contains("zstd"), meta);
+      float[] all = ZarrV3Reader.open(traces).readFloats();
+      for (long t = 0; t < 3; t++) {
+        assertArrayEquals(Arrays.copyOf(tile(t), rows(t) * CH),
+            Arrays.copyOfRange(all, (int) (t * TILE * CH), (int) (t * TILE * CH + rows(t) * CH)));
+      }
+    }
+  }
+
+  @Test
+  void zarrV2WithoutCompressionWritesRawChunksAndKeepsThoseOfExactlyAChunksSize() throws IOException {
+    for (SampleEncoding enc : List.of(SampleEncoding.float32(), new SampleEncoding("int16"))) {
+      Path root = tmp.resolve("raw-v2-" + enc.dtype() + ".zarr");
+      ZarrV2Writer w = new ZarrV2Writer(root, SAMPLES, CH, TILE, Compression.NONE, 1, enc);
+      Path traces = root.resolve("traces_seg0");
+      int chunkBytes = TILE * CH * enc.bytesPerSample();
+      try (WriteBuffers buffers = new WriteBuffers()) {
+        writeAll(w, buffers, 0, 1, 2);
+        for (long t = 0; t < 3; t++) {
+          ByteBuffer raw = ByteBuffer.allocate(chunkBytes).order(ByteOrder.LITTLE_ENDIAN);
+          float[] f = tile(t);
+          for (int i = 0; i < rows(t) * CH; i++) {
+            if (enc.isInt16()) {
+              raw.putShort(SampleEncoding.toInt16(f[i]));
+            } else {
+              raw.putFloat(f[i]);
+            }
+          }
+          Path chunk = traces.resolve(t + ".0");
+          assertArrayEquals(raw.array(), Files.readAllBytes(chunk), enc + " chunk " + t);
+          assertEquals(OptionalLong.of(chunkBytes), w.intact(t, buffers));
+        }
+        cut(traces.resolve("0.0"), 1);
+        Files.write(traces.resolve("1.0"), new byte[] {0}, java.nio.file.StandardOpenOption.APPEND);
+        Files.delete(traces.resolve("2.0"));
+        assertFalse(w.intact(0, buffers).isPresent(), "cut short");
+        assertFalse(w.intact(1, buffers).isPresent(), "a byte too many");
+        assertFalse(w.intact(2, buffers).isPresent(), "missing");
+        // A zstd chunk where a raw one belongs (another result's chunk) has another size.
+        Files.write(traces.resolve("2.0"), Zstd.compress(new byte[chunkBytes], 1));
+        assertFalse(w.intact(2, buffers).isPresent(), "a zstd frame");
+        w.write(0, 0, tile(0), rows(0), buffers);
+        w.write(1, TILE, tile(1), rows(1), buffers);
+        w.write(2, 2 * TILE, tile(2), rows(2), buffers);
+        w.commit(recording(), List.of(), Map.of());
+      }
+      JsonNode zarray = new ObjectMapper().readTree(traces.resolve(".zarray").toFile());
+      assertTrue(zarray.get("compressor").isNull(), zarray.toString());
+      try (Recording r = Recordings.open(root)) {
+        float[] back = new float[(int) SAMPLES * CH];
+        r.readFloat(0, SAMPLES, back);
+        for (long t = 0; t < 3; t++) {
+          float[] f = tile(t);
+          for (int i = 0; i < rows(t) * CH; i++) {
+            float expected = enc.isInt16() ? SampleEncoding.toInt16(f[i]) : f[i];
+            assertEquals(expected, back[(int) (t * TILE * CH) + i], enc + " tile " + t + " value " + i);
+          }
+        }
+      }
     }
   }
 
