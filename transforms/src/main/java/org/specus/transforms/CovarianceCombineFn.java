@@ -6,6 +6,7 @@ import java.util.SortedMap;
 import org.specus.dsp.CovarianceAccumulator;
 import org.specus.dsp.LocalWhitening;
 import org.specus.dsp.Zca;
+import org.specus.io.StageTimes;
 
 /**
  * Combines per-chunk partial covariances into the whitening matrix. Partials are kept by chunk
@@ -34,6 +35,7 @@ final class CovarianceCombineFn extends ChunkOrderedCombineFn<CovarianceAccumula
 
   @Override
   WhiteningMatrix finish(SortedMap<Long, CovarianceAccumulator> byChunk) {
+    StageTimes.Mark t = StageTimes.mark();
     CovarianceAccumulator total = new CovarianceAccumulator(channels);
     byChunk.values().forEach(total::merge);
     double usedEps = eps != null ? eps : total.spikeInterfaceEps();
@@ -44,6 +46,7 @@ final class CovarianceCombineFn extends ChunkOrderedCombineFn<CovarianceAccumula
     for (int i = 0; i < w.length; i++) {
       wf[i] = (float) w[i];
     }
+    StageTimes.lap("statistics.whitening_matrix", t);
     return new WhiteningMatrix(channels, wf, usedEps, total.count(), List.copyOf(sampleRanges));
   }
 

@@ -22,6 +22,7 @@ import org.specus.dsp.SosFilter;
 import org.specus.io.beam.OpChain;
 import org.specus.io.beam.RecordingInfo;
 import org.specus.io.beam.SideInputs;
+import org.specus.io.beam.SpreadTiles;
 import org.specus.io.beam.Tile;
 import org.specus.io.beam.TileOp;
 import org.specus.io.beam.Tiles;
@@ -140,6 +141,7 @@ public final class DetectBadChannels extends PTransform<Tiles, Tiles> {
     OpChain statistics = statisticsChain(rec, input.chain());
     PCollectionView<ChannelLabels> labels = input.getPipeline()
         .apply("Bad-channel chunks", Create.of(sample).withCoder(SerializableCoder.of(Tile.class)))
+        .apply("Spread chunks", SpreadTiles.inBundlesOf(2))
         .apply("Label chunks", ParDo.of(new ChunkLabelsFn(rec, statistics, params))
             .withSideInputs(statistics.sideInputs()))
         .setCoder(KvCoder.of(VarLongCoder.of(), SerializableCoder.of(int[].class)))

@@ -17,6 +17,7 @@ import org.apache.beam.sdk.values.PCollectionView;
 import org.specus.dsp.CovarianceAccumulator;
 import org.specus.dsp.LocalWhitening;
 import org.specus.io.beam.RecordingInfo;
+import org.specus.io.beam.SpreadTiles;
 import org.specus.io.beam.Tile;
 import org.specus.io.beam.Tiles;
 
@@ -152,7 +153,8 @@ public final class Whiten extends PTransform<Tiles, Tiles> {
     List<Tile> sample = StatisticsSample.plan(rec.numSamples(), chunks, chunkSamples, seed);
     List<long[]> ranges = sample.stream().map(t -> new long[] {t.start(), t.end()}).toList();
     PCollection<Tile> chunkTiles = input.getPipeline()
-        .apply("Statistics chunks", Create.of(sample).withCoder(SerializableCoder.of(Tile.class)));
+        .apply("Statistics chunks", Create.of(sample).withCoder(SerializableCoder.of(Tile.class)))
+        .apply("Spread chunks", SpreadTiles.inBundlesOf(2));
     PCollectionView<float[]> mean = null;
     List<org.apache.beam.sdk.values.PCollectionView<?>> views = new java.util.ArrayList<>(input.chain().sideInputs());
     if (meanRemoval) {

@@ -7,10 +7,6 @@ import java.util.Map;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Reshuffle;
-import org.apache.beam.sdk.transforms.Values;
-import org.apache.beam.sdk.transforms.WithKeys;
-import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
@@ -40,12 +36,7 @@ public final class TileSink extends PTransform<Tiles, PCollection<SinkSummary>> 
   public static final int DEFAULT_INNER_CHUNK_SAMPLES = 3000;
   public static final int DEFAULT_ZSTD_LEVEL = 1;
 
-  /**
-   * Consecutive tiles that travel together through the reshuffle. The DirectRunner sets up the
-   * writing step afresh for every bundle (it re-translates the ParDo, serialising the DoFn), which
-   * cost ~30 ms of CPU per bundle; with one tile per random key that was one set-up per tile, ~8 %
-   * of the CPU. Four tiles share one, and the last bundle of a run is still short.
-   */
+  /** Tiles per bundle of the writing step (see {@link SpreadTiles}); the last bundles stay short. */
   static final int TILES_PER_BUNDLE = 4;
   /** Metrics namespace of the counters below, which the commit step sets once per run. */
   public static final String METRICS = "specus.sink";
@@ -164,10 +155,7 @@ public final class TileSink extends PTransform<Tiles, PCollection<SinkSummary>> 
     OpChain chain = input.chain();
     List<PCollectionView<?>> views = chain.sideInputs();
     PCollection<TileReport> reports = input.tiles()
-        .apply("Key tiles by bundle", WithKeys.of((Tile t) -> t.index() / TILES_PER_BUNDLE)
-            .withKeyType(TypeDescriptors.longs()))
-        .apply("Spread tiles", Reshuffle.of())
-        .apply("Drop bundle keys", Values.create())
+        .apply("Spread tiles", SpreadTiles.inBundlesOf(TILES_PER_BUNDLE))
         .apply("Process and write tiles", ParDo.of(new WriteTileFn(rec, chain, writer)).withSideInputs(views));
     return reports
         .apply("Collect reports", Combine.globally(new CollectReportsFn()))
