@@ -34,16 +34,6 @@ public final class ZarrRecording implements Recording {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Reads rows of the traces array. */
-  private interface Traces {
-    void read(long rowStart, int rows, float[] dst) throws IOException;
-
-    /** The stored int16 values as they are (only called for int16 traces). */
-    void readShorts(long rowStart, int rows, short[] dst) throws IOException;
-
-    /** Frees what the reader keeps between reads. */
-    default void close() {}
-  }
-
   private final Path root;
   private final int version;
   private final double rate;
@@ -53,12 +43,12 @@ public final class ZarrRecording implements Recording {
   private final double[] gain;
   private final double[][] locations;
   private final String dtype;
-  private final Traces traces;
+  private final TraceRows traces;
   private final List<String> warnings;
   private final String fingerprint;
 
   private ZarrRecording(Path root, int version, double rate, long numSamples, int numChannels, List<String> ids,
-      double[] gain, double[][] locations, String dtype, Traces traces, List<String> warnings, String fingerprint) {
+      double[] gain, double[][] locations, String dtype, TraceRows traces, List<String> warnings, String fingerprint) {
     this.root = root;
     this.version = version;
     this.rate = rate;
@@ -117,28 +107,12 @@ public final class ZarrRecording implements Recording {
     double[] loc = Files.isDirectory(root.resolve("properties/location"))
         ? ZarrV3Reader.open(root.resolve("properties/location")).readDoubles() : null;
     String dtype = t.dataTypeName();
-    Traces traces = switch (dtype) {
-      case "float32", "int16", "float64" -> new Traces() {
-        @Override
-        public void read(long start, int rows, float[] dst) throws IOException {
-          t.readFloats(start, rows, dst);
-        }
-
-        @Override
-        public void readShorts(long start, int rows, short[] dst) throws IOException {
-          t.readShorts(start, rows, dst);
-        }
-
-        @Override
-        public void close() {
-          t.dropRecentChunks();
-        }
-      };
-      default -> throw RecordingException.in(tracesDir.resolve(ZarrV3.METADATA_FILE), "data_type " + dtype
+    if (!List.of("float32", "int16", "float64").contains(dtype)) {
+      throw RecordingException.in(tracesDir.resolve(ZarrV3.METADATA_FILE), "data_type " + dtype
           + " is not read (float32, float64, int16)");
-    };
+    }
     return new ZarrRecording(root, 3, rate, shape[0], ch, ids, gain(root, gain, ch, warnings), locations(root, loc, ch),
-        dtype, traces, Collections.unmodifiableList(warnings), fingerprint(root, tracesDir.resolve(ZarrV3.METADATA_FILE)));
+        dtype, t, Collections.unmodifiableList(warnings), fingerprint(root, tracesDir.resolve(ZarrV3.METADATA_FILE)));
   }
 
   private static ZarrRecording openV2(Path root) throws IOException {
@@ -169,24 +143,8 @@ public final class ZarrRecording implements Recording {
         ? ZarrV2Reader.open(root.resolve("properties/gain_to_uV")).readDoubles() : null;
     double[] loc = Files.isDirectory(root.resolve("properties/location"))
         ? ZarrV2Reader.open(root.resolve("properties/location")).readDoubles() : null;
-    Traces traces = new Traces() {
-      @Override
-      public void read(long start, int rows, float[] dst) throws IOException {
-        t.readFloats(start, rows, dst);
-      }
-
-      @Override
-      public void readShorts(long start, int rows, short[] dst) throws IOException {
-        t.readShorts(start, rows, dst);
-      }
-
-      @Override
-      public void close() {
-        t.dropRecentChunks();
-      }
-    };
     return new ZarrRecording(root, 2, rate, shape[0], ch, ids, gain(root, gain, ch, warnings), locations(root, loc, ch),
-        numpyName(t.dtype()), traces, Collections.unmodifiableList(warnings), fingerprint(root, tracesDir.resolve(".zarray")));
+        numpyName(t.dtype()), t, Collections.unmodifiableList(warnings), fingerprint(root, tracesDir.resolve(".zarray")));
   }
 
   /** {@code i2} is {@code int16}, {@code f4} {@code float32}: the names the v3 stores and the other readers use. */
@@ -371,7 +329,7 @@ public final class ZarrRecording implements Recording {
   public void readFloat(long start, long end, float[] dst) throws IOException {
     checkRange(start, end);
     if (end > start) {
-      traces.read(start, Math.toIntExact(end - start), dst);
+      traces.readFloats(start, Math.toIntExact(end - start), dst);
     }
   }
 
@@ -385,6 +343,6 @@ public final class ZarrRecording implements Recording {
   /** Frees the decoded chunks the readers keep per thread. */
   @Override
   public void close() {
-    traces.close();
+    traces.dropRecentChunks();
   }
 }

@@ -45,7 +45,7 @@ import org.specus.io.zarr.blosc.BloscFormatException;
  * Reads convert a whole run of rows per chunk at once (a bulk copy for {@code f4}, and into
  * {@code short[]} for {@code i2} via {@link #readShorts}).
  */
-public final class ZarrV2Reader {
+public final class ZarrV2Reader implements TraceRows {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> COMPRESSORS = Set.of("none", "blosc", "zstd", "zlib", "gzip");
   private static final Set<String> BLOSC_CODECS = Set.of("blosclz", "lz4", "lz4hc", "zlib", "zstd");
@@ -155,17 +155,7 @@ public final class ZarrV2Reader {
     if (kind == 'U') {
       throw new IllegalArgumentException(dir + " holds strings");
     }
-    checkRows(rowStart, rowCount);
-    long end = rowStart + rowCount;
-    for (long c = rowStart / chunkRows; c * chunkRows < end; c++) {
-      long c0 = c * chunkRows;
-      long from = Math.max(rowStart, c0);
-      long to = Math.min(end, c0 + chunkRows);
-      // Chunks span whole rows, so the rows wanted from this chunk are one run of values.
-      int at = Math.toIntExact((from - c0) * width);
-      int out = Math.toIntExact((from - rowStart) * width);
-      int n = Math.toIntExact((to - from) * width);
-      byte[] chunk = chunk(c);
+    forEachRun(rowStart, rowCount, (chunk, at, out, n) -> {
       if (chunk == ABSENT) {
         Arrays.fill(dst, out, out + n, (float) fill);
       } else if (kind == 'f' && itemSize == 4) {
@@ -187,7 +177,7 @@ public final class ZarrV2Reader {
           dst[out + i] = Short.toUnsignedInt((short) SHORT.get(chunk, b));
         }
       }
-    }
+    });
   }
 
   /**
@@ -198,21 +188,37 @@ public final class ZarrV2Reader {
     if (kind != 'i' || itemSize != 2) {
       throw new IllegalArgumentException(dir + " holds " + dtype() + ", not i2");
     }
+    forEachRun(rowStart, rowCount, (chunk, at, out, n) -> {
+      if (chunk == ABSENT) {
+        Arrays.fill(dst, out, out + n, (short) fill);
+      } else {
+        ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(at, dst, out, n);
+      }
+    });
+  }
+
+  /**
+   * Copies {@code n} values from element {@code at} of a decoded chunk ({@code ABSENT} when none is
+   * stored) to element {@code out} of the destination.
+   */
+  @FunctionalInterface
+  private interface RunCopier {
+    void copy(byte[] chunk, int at, int out, int n);
+  }
+
+  /**
+   * The chunks holding rows {@code [rowStart, rowStart + rowCount)}, each with the run of values
+   * wanted from it (chunks span whole rows, so those rows are one run) and where it goes.
+   */
+  private void forEachRun(long rowStart, int rowCount, RunCopier copier) throws IOException {
     checkRows(rowStart, rowCount);
     long end = rowStart + rowCount;
     for (long c = rowStart / chunkRows; c * chunkRows < end; c++) {
       long c0 = c * chunkRows;
       long from = Math.max(rowStart, c0);
       long to = Math.min(end, c0 + chunkRows);
-      int at = Math.toIntExact((from - c0) * width);
-      int out = Math.toIntExact((from - rowStart) * width);
-      int n = Math.toIntExact((to - from) * width);
-      byte[] chunk = chunk(c);
-      if (chunk == ABSENT) {
-        Arrays.fill(dst, out, out + n, (short) fill);
-      } else {
-        ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(at, dst, out, n);
-      }
+      copier.copy(chunk(c), Math.toIntExact((from - c0) * width), Math.toIntExact((from - rowStart) * width),
+          Math.toIntExact((to - from) * width));
     }
   }
 

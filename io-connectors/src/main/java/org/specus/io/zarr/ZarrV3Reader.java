@@ -58,7 +58,7 @@ import org.specus.io.RecentChunks;
  * short[])}) convert each block's run of rows at once (a bulk copy for float32 and for int16 as
  * stored).
  */
-public final class ZarrV3Reader {
+public final class ZarrV3Reader implements TraceRows {
   private static final long EMPTY = -1L; // 2^64 - 1 as an unsigned 64-bit index entry
   private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
