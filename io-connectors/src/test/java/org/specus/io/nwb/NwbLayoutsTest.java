@@ -14,11 +14,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.specus.io.ConcurrentReads;
 import org.specus.io.SystemPython;
 
 /**
@@ -215,30 +213,12 @@ class NwbLayoutsTest {
         int n = (int) r.numSamples();
         float[] all = new float[n * ch];
         r.readViaSlices(0, n, all);
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-          List<Future<?>> done = new ArrayList<>();
-          for (int t = 0; t < 4; t++) {
-            long seed = t;
-            done.add(pool.submit(() -> {
-              Random rnd = new Random(seed);
-              for (int i = 0; i < 150; i++) {
-                int start = rnd.nextInt(n);
-                int count = rnd.nextInt(Math.min(1500, n - start) + 1);
-                float[] got = new float[count * ch];
-                r.readFloat(start, start + count, got);
-                assertArrayEquals(Arrays.copyOfRange(all, start * ch, (start + count) * ch), got,
-                    name + " samples " + start + "+" + count);
-              }
-              return null;
-            }));
-          }
-          for (Future<?> f : done) {
-            f.get();
-          }
-        } finally {
-          pool.shutdown();
-        }
+        ConcurrentReads.check(4, 150, n, 1500, (start, count) -> {
+          float[] got = new float[count * ch];
+          r.readFloat(start, start + count, got);
+          assertArrayEquals(Arrays.copyOfRange(all, start * ch, (start + count) * ch), got,
+              name + " samples " + start + "+" + count);
+        });
       }
     }
   }

@@ -72,6 +72,22 @@ class TileWritersTest {
     }
   }
 
+  /**
+   * With shards 0–2 of a Zarr v3 output written: each is intact at its size; after shard 1 is cut
+   * short and shard 2 deleted only shard 0 still is; then shards 1 and 2 are written again.
+   */
+  static void damageAndRewrite(ZarrV3Writer w, Path traces, WriteBuffers buffers) throws IOException {
+    for (long t = 0; t < 3; t++) {
+      assertEquals(OptionalLong.of(Files.size(traces.resolve("c/" + t + "/0"))), w.intact(t, buffers));
+    }
+    cut(traces.resolve("c/1/0"), 1);
+    Files.delete(traces.resolve("c/2/0"));
+    assertTrue(w.intact(0, buffers).isPresent());
+    assertFalse(w.intact(1, buffers).isPresent(), "cut short");
+    assertFalse(w.intact(2, buffers).isPresent(), "missing");
+    writeAll(w, buffers, 1, 2);
+  }
+
   static void flipByte(Path file, long at) throws IOException {
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
       f.seek(at);
@@ -90,17 +106,7 @@ class TileWritersTest {
       assertFalse(w.intact(0, buffers).isPresent(), "nothing written yet");
       writeAll(w, buffers, 0, 1, 2);
       Path traces = root.resolve("traces_seg0");
-      for (long t = 0; t < 3; t++) {
-        assertEquals(OptionalLong.of(Files.size(traces.resolve("c/" + t + "/0"))), w.intact(t, buffers));
-      }
-      cut(traces.resolve("c/1/0"), 1);
-      Files.delete(traces.resolve("c/2/0"));
-      assertTrue(w.intact(0, buffers).isPresent());
-      assertFalse(w.intact(1, buffers).isPresent(), "cut short");
-      assertFalse(w.intact(2, buffers).isPresent(), "missing");
-
-      w.write(1, TILE, tile(1), rows(1), buffers);
-      w.write(2, 2 * TILE, tile(2), rows(2), buffers);
+      damageAndRewrite(w, traces, buffers);
       w.commit(recording(), List.of(), Map.of());
       float[] all = ZarrV3Reader.open(traces).readFloats();
       for (long t = 0; t < 3; t++) {
@@ -221,16 +227,7 @@ class TileWritersTest {
       writeAll(w, buffers, 0, 1, 2);
       // Four raw inner chunks of 250 x 5 float32, then the index: nothing compressed.
       assertEquals(4 * 250 * CH * 4 + 16 * 4 + 4, Files.size(traces.resolve("c/0/0")));
-      for (long t = 0; t < 3; t++) {
-        assertEquals(OptionalLong.of(Files.size(traces.resolve("c/" + t + "/0"))), w.intact(t, buffers));
-      }
-      cut(traces.resolve("c/1/0"), 1);
-      Files.delete(traces.resolve("c/2/0"));
-      assertTrue(w.intact(0, buffers).isPresent());
-      assertFalse(w.intact(1, buffers).isPresent(), "cut short");
-      assertFalse(w.intact(2, buffers).isPresent(), "missing");
-      w.write(1, TILE, tile(1), rows(1), buffers);
-      w.write(2, 2 * TILE, tile(2), rows(2), buffers);
+      damageAndRewrite(w, traces, buffers);
       w.commit(recording(), List.of(), Map.of());
       String meta = Files.readString(traces.resolve("zarr.json"));
       assertFalse(meta.contains("zstd"), meta);

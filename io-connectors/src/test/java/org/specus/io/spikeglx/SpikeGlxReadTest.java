@@ -12,15 +12,12 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.specus.io.ConcurrentReads;
 import org.specus.io.Recording;
 import org.specus.io.Recordings;
 import org.specus.io.TestData;
@@ -125,27 +122,9 @@ class SpikeGlxReadTest {
       assertEquals(List.of(), rec.warnings());
       assertRange(rec, expected, 0, samples);
       assertRange(rec, expected, 5000, 5900);
-      ExecutorService pool = Executors.newFixedThreadPool(4);
-      try {
-        List<Future<?>> futures = new ArrayList<>();
-        for (int t = 0; t < 16; t++) {
-          long seed = t;
-          futures.add(pool.submit(() -> {
-            Random r = new Random(seed);
-            for (int i = 0; i < 20; i++) {
-              long a = r.nextInt(samples);
-              long b = a + r.nextInt((int) (samples - a) + 1);
-              assertRange(rec, expected, a, b);
-            }
-            return null;
-          }));
-        }
-        for (Future<?> f : futures) {
-          f.get();
-        }
-      } finally {
-        pool.shutdown();
-      }
+      ConcurrentReads.check(16, 20, samples, samples, (start, count) -> {
+        assertRange(rec, expected, start, start + count);
+      });
       short[] whole = new short[samples * 384];
       rec.readInt16(0, samples, whole);
       short[] row = new short[384];

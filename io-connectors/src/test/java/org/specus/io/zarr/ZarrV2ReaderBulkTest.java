@@ -10,17 +10,14 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.specus.io.ConcurrentReads;
 import org.specus.io.Recording;
 import org.specus.io.zarr.blosc.BloscEncoder;
 import org.specus.io.zarr.blosc.ShuffleMode;
@@ -193,30 +190,12 @@ class ZarrV2ReaderBulkTest {
     Path dir = tmp.resolve("concurrent");
     byte[] bytes = write(dir, "<f4", rows, width, chunkRows, "blosc", -1.0, missing, 4);
     ZarrV2Reader r = ZarrV2Reader.open(dir);
-    ExecutorService pool = Executors.newFixedThreadPool(4);
-    try {
-      List<Future<?>> done = new ArrayList<>();
-      for (int t = 0; t < 4; t++) {
-        long seed = t;
-        done.add(pool.submit(() -> {
-          Random rnd = new Random(seed);
-          for (int i = 0; i < 300; i++) {
-            int start = rnd.nextInt(rows);
-            int count = rnd.nextInt(Math.min(400, rows - start) + 1);
-            float[] got = new float[count * width];
-            r.readFloats(start, count, got);
-            assertArrayEquals(expected(bytes, "<f4", chunkRows * width, missing, -1f, start * width, count * width),
-                got, "rows " + start + "+" + count);
-          }
-          return null;
-        }));
-      }
-      for (Future<?> f : done) {
-        f.get();
-      }
-    } finally {
-      pool.shutdown();
-    }
+    ConcurrentReads.check(4, 300, rows, 400, (start, count) -> {
+      float[] got = new float[count * width];
+      r.readFloats(start, count, got);
+      assertArrayEquals(expected(bytes, "<f4", chunkRows * width, missing, -1f, start * width, count * width),
+          got, "rows " + start + "+" + count);
+    });
   }
 
   @Test

@@ -17,12 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.specus.io.ConcurrentReads;
 import org.specus.io.Recording;
 
 /**
@@ -331,29 +329,11 @@ class ZarrV3ReaderBulkTest {
     int rows = 3000;
     byte[] bytes = write(dir, s, rows, -1, 4);
     ZarrV3Reader r = ZarrV3Reader.open(dir);
-    ExecutorService pool = Executors.newFixedThreadPool(4);
-    try {
-      List<Future<?>> done = new ArrayList<>();
-      for (int t = 0; t < 4; t++) {
-        long seed = t;
-        done.add(pool.submit(() -> {
-          Random rnd = new Random(seed);
-          for (int i = 0; i < 300; i++) {
-            int start = rnd.nextInt(rows);
-            int count = rnd.nextInt(Math.min(400, rows - start) + 1);
-            float[] got = new float[count * 5];
-            r.readFloats(start, count, got);
-            assertArrayEquals(expected(bytes, s, -1, rows, start * 5, count * 5), got, "rows " + start + "+" + count);
-          }
-          return null;
-        }));
-      }
-      for (Future<?> f : done) {
-        f.get();
-      }
-    } finally {
-      pool.shutdown();
-    }
+    ConcurrentReads.check(4, 300, rows, 400, (start, count) -> {
+      float[] got = new float[count * 5];
+      r.readFloats(start, count, got);
+      assertArrayEquals(expected(bytes, s, -1, rows, start * 5, count * 5), got, "rows " + start + "+" + count);
+    });
   }
 
   @Test
