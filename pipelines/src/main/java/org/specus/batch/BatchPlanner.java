@@ -75,9 +75,8 @@ public final class BatchPlanner {
     if (existing.state() == OutputStore.State.COMPLETE && existing.key().equals(key)) {
       return new PlannedRecording(c, PlannedRecording.Action.SKIP, "up to date", facts, key);
     }
-    if (existing.state() == OutputStore.State.FOREIGN) {
-      return fail(c, c.output() + ": exists and is not a Specus output; not touched", facts);
-    }
+    // The lock comes before the look at the contents: a live run may be half-way through clearing
+    // or claiming the directory, and what it holds at that moment says nothing about what it is.
     OutputLock.Holder holder = OutputLock.readHolder(OutputLock.lockFile(c.output()));
     if (holder != null && holder.pid() == ProcessHandle.current().pid()) {
       holder = null; // this process holds it: the batch plans again once it has taken the lock
@@ -85,6 +84,9 @@ public final class BatchPlanner {
     if (holder != null && holder.isAliveHere()) {
       return new PlannedRecording(c, PlannedRecording.Action.BUSY,
           "being written by another run (" + holder.describe() + ")", facts, key);
+    }
+    if (existing.state() == OutputStore.State.FOREIGN) {
+      return fail(c, c.output() + ": exists and is not a Specus output; not touched", facts);
     }
     String stale = holder == null ? "" : "; the stale lock of " + holder.describe() + " will be taken over";
     return switch (existing.state()) {

@@ -195,6 +195,34 @@ class BatchRunTest {
     }
   }
 
+  @Test
+  void anOutputALiveRunHoldsIsBusyWhateverItHoldsAtThatMoment() throws Exception {
+    // Another process holds C's lock while its directory holds something that is not (yet) a
+    // Specus output, as when that run is half-way through clearing or claiming it.
+    Path out = tmp.resolve("held");
+    Path outputC = out.resolve(C.replace(".bin", ".zarr"));
+    Files.writeString(Files.createDirectories(outputC).resolve("part.bin"), "theirs");
+    Process other = new ProcessBuilder("sleep", "600").start();
+    try {
+      Files.write(OutputLock.lockFile(outputC), new ObjectMapper().writeValueAsBytes(new OutputLock.Holder(
+          other.pid(), java.net.InetAddress.getLocalHost().getHostName(),
+          other.info().startInstant().map(java.time.Instant::toString).orElse(""), "2026-01-01T00:00:00Z", "y")));
+      BatchFixtures.Run r = batch(args(out, "--include", C, "--report", tmp.resolve("held.json").toString()));
+      assertEquals(0, r.code(), r.out() + r.err());
+      Map<String, Object> row = rows(readJson(tmp.resolve("held.json"))).get(C);
+      assertEquals("skipped-busy", row.get("status"), row.toString());
+      assertTrue(((String) row.get("reason")).contains("pid " + other.pid()), row.toString());
+      assertEquals("theirs", Files.readString(outputC.resolve("part.bin")));
+    } finally {
+      other.destroyForcibly().waitFor();
+    }
+    // Once nobody holds it, the same directory is reported for what it is.
+    BatchFixtures.Run again = batch(args(out, "--include", C, "--report", tmp.resolve("held2.json").toString()));
+    Map<String, Object> row = rows(readJson(tmp.resolve("held2.json"))).get(C);
+    assertEquals("failed", row.get("status"), again.out() + again.err());
+    assertTrue(((String) row.get("reason")).contains("not a Specus output"), row.toString());
+  }
+
   /** Modification times of every file under {@code dir}, except the batch's own reports. */
   private static Map<String, FileTime> snapshot(Path dir) throws Exception {
     Map<String, FileTime> times = new TreeMap<>();

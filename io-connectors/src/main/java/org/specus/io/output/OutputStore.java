@@ -83,8 +83,8 @@ public final class OutputStore {
           // Same result: rerun in place. The old completion claim goes first, so that a crash
           // during the rerun cannot leave a directory that claims to be complete.
           Files.deleteIfExists(dir.resolve(COMPLETE));
-          removeLeftoverTemporaries(dir);
         }
+        removeLeftoverTemporaries(dir);
       } else {
         Files.createDirectories(dir);
       }
@@ -223,10 +223,19 @@ public final class OutputStore {
     }
   }
 
+  /**
+   * Empty but for a marker's temporary: a run writes {@code IN_PROGRESS.tmp} into the directory it
+   * has just created and then renames it, so another process (or a crash) can catch the directory
+   * in between. Such a directory is a Specus output being claimed, not someone else's files.
+   */
   private static boolean isEmpty(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
-      return s.findAny().isEmpty();
+      return s.map(f -> f.getFileName().toString()).allMatch(OutputStore::isMarkerTemporary);
     }
+  }
+
+  private static boolean isMarkerTemporary(String name) {
+    return name.equals(IN_PROGRESS + ".tmp") || name.equals(COMPLETE + ".tmp");
   }
 
   static void writeAtomically(Path target, Object value) throws IOException {

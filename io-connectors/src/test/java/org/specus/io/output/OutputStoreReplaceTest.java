@@ -78,4 +78,22 @@ class OutputStoreReplaceTest {
     assertThrows(OutputException.class, () -> OutputStore.prepareReplacing(other, OLD));
     assertEquals("mine", Files.readString(other.resolve("notes.txt")));
   }
+
+  @Test
+  void aDirectoryCaughtWhileItsMarkerIsBeingWrittenIsAClaimNotSomeoneElsesFiles() throws Exception {
+    // What a run leaves for an instant between creating the directory and renaming the marker into
+    // place, and for good if it is killed in between.
+    Path out = Files.createDirectories(tmp.resolve("claimed.zarr"));
+    Files.writeString(out.resolve(OutputStore.IN_PROGRESS + ".tmp"), "{\"config_hash\": \"a");
+    assertEquals(OutputStore.State.ABSENT, OutputStore.inspect(out).state());
+    assertNull(OutputStore.prepareReplacing(out, OLD));
+    try (Stream<Path> files = Files.list(out)) {
+      assertEquals(List.of(OutputStore.IN_PROGRESS), files.map(f -> f.getFileName().toString()).toList());
+    }
+    assertEquals(new OutputStore.Existing(OutputStore.State.IN_PROGRESS, OLD), OutputStore.inspect(out));
+    // Any other temporary is still someone else's.
+    Path other = Files.createDirectories(tmp.resolve("other.zarr"));
+    Files.writeString(other.resolve("data.tmp"), "mine");
+    assertEquals(OutputStore.State.FOREIGN, OutputStore.inspect(other).state());
+  }
 }
