@@ -1,9 +1,6 @@
 package org.specus.dsp;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.Vector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -17,7 +14,9 @@ import jdk.incubator.vector.VectorSpecies;
  * in a JVM (say 256-bit and 512-bit float vectors) makes the Vector API's call sites polymorphic
  * and C2 falls back to boxed vectors in every kernel using that type: the whitening product ran
  * 40× slower after an earlier version of this filter had loaded rows as 256-bit float vectors
- * (which is also why the float/double conversions here are plain loops). Channels that do not
+ * (which is also why the float/double conversions here are plain loops; widening with
+ * {@code convertShape(F2D, ...)} between the preferred float and double shapes was tried too: the
+ * filter took 10 ms less per tile, the median reference 30 ms more). Channels that do not
  * fill a vector are done one by one. The operations per channel are exactly the plain path's
  * ({@link SosFilter#stepPlain}), so the bits are the same.
  */
@@ -26,8 +25,6 @@ final class SosFilterVector {
 
   private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
   private static final int L = D.length();
-  /** Floats of the same shape as {@link #D}, for the chunk conversions (see {@link #toDouble}). */
-  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   /**
    * One float32 row through the cascade into {@code dst} (may be {@code src}), via the double row
    * {@code cur}: the float/double conversions are plain loops (C2 vectorises them), so this class
@@ -67,7 +64,9 @@ final class SosFilterVector {
       final int m = Math.min(CHUNK_ROWS, to - from - done);
       final int base = (reverse ? to - done - m : from + done) * cols;
       final int n = m * cols;
-      toDouble(src, base, scratch, n);
+      for (int i = 0; i < n; i++) {
+        scratch[i] = src[base + i];
+      }
       for (int c = 0; c < end; c += L) {
         chunk5(k, scratch, m, cols, c, reverse, z0, z1);
       }
@@ -77,40 +76,9 @@ final class SosFilterVector {
           scratch[i] = scalar(k, scratch[i], z0, z1, c);
         }
       }
-      toFloat(scratch, dst, base, n);
-    }
-  }
-
-  /**
-   * {@code dst[i] = src[base + i]} for i < n. With {@code F} of the same (preferred) shape as the
-   * double vectors, one float vector widens into two double vectors; JDK 17's C2 does not vectorise
-   * the plain loop, and the two conversions took more time than the recursion itself.
-   */
-  private static void toDouble(float[] src, int base, double[] dst, int n) {
-    int i = 0;
-    for (; i <= n - F.length(); i += F.length()) {
-      final FloatVector v = FloatVector.fromArray(F, src, base + i);
-      ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0)).intoArray(dst, i);
-      ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1)).intoArray(dst, i + L);
-    }
-    for (; i < n; i++) {
-      dst[i] = src[base + i];
-    }
-  }
-
-  /**
-   * {@code dst[base + i] = (float) src[i]} for i < n: two double vectors narrow into the low and
-   * the high half of one float vector (the other half zero), and their sum is both.
-   */
-  private static void toFloat(double[] src, float[] dst, int base, int n) {
-    int i = 0;
-    for (; i <= n - F.length(); i += F.length()) {
-      final Vector<Float> low = DoubleVector.fromArray(D, src, i).convertShape(VectorOperators.D2F, F, 0);
-      final Vector<Float> high = DoubleVector.fromArray(D, src, i + L).convertShape(VectorOperators.D2F, F, -1);
-      ((FloatVector) low).add(high).intoArray(dst, base + i);
-    }
-    for (; i < n; i++) {
-      dst[base + i] = (float) src[i];
+      for (int i = 0; i < n; i++) {
+        dst[base + i] = (float) scratch[i];
+      }
     }
   }
 

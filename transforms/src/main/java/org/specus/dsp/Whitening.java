@@ -31,19 +31,21 @@ public final class Whitening {
 
   private static final int BLOCK = 8;
 
-  /** W and its transpose, flat (for the vector kernel) and as columns (for the plain loops). */
-  private record Transposed(float[] w, float[] flat, float[][] columns) {}
+  /**
+   * W and its transpose: flat and regrouped into blocks (for the vector kernel, {@code null} until
+   * it is first needed: building it needs the vector module) and as columns (for the plain loops).
+   */
+  private record Transposed(float[] w, float[] flat, float[] packed, float[][] columns) {}
 
   private static volatile Transposed last;
 
   /** {@code out = in · Wᵀ}; {@code out} must not be {@code in}. */
   public static void apply(float[] in, int rows, int cols, float[] w, float[] out) {
     check(in, rows, cols, w, out);
-    Transposed wt = transposed(w, cols);
     if (Simd.ENABLED) {
-      WhiteningVector.apply(in, rows, cols, wt.flat(), out);
+      applyVectorChecked(in, rows, cols, w, out);
     } else {
-      applyPlain(in, rows, cols, wt.columns(), out);
+      applyPlain(in, rows, cols, transposed(w, cols).columns(), out);
     }
   }
 
@@ -56,7 +58,16 @@ public final class Whitening {
   /** The vector path (needs the vector module): for tests and benchmarks. */
   static void applyVector(float[] in, int rows, int cols, float[] w, float[] out) {
     check(in, rows, cols, w, out);
-    WhiteningVector.apply(in, rows, cols, transposed(w, cols).flat(), out);
+    applyVectorChecked(in, rows, cols, w, out);
+  }
+
+  private static void applyVectorChecked(float[] in, int rows, int cols, float[] w, float[] out) {
+    Transposed t = transposed(w, cols);
+    if (t.packed() == null) {
+      t = new Transposed(t.w(), t.flat(), WhiteningVector.packBlocks(t.flat(), cols), t.columns());
+      last = t;
+    }
+    WhiteningVector.apply(in, rows, cols, t.flat(), t.packed(), out);
   }
 
   private static void check(float[] in, int rows, int cols, float[] w, float[] out) {
@@ -86,7 +97,7 @@ public final class Whitening {
         flat[j * cols + i] = v;
       }
     }
-    t = new Transposed(w, flat, columns);
+    t = new Transposed(w, flat, null, columns);
     last = t;
     return t;
   }
