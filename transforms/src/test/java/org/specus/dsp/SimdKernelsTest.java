@@ -40,6 +40,7 @@ class SimdKernelsTest {
         float[] w = noise(cols, cols, 7 + cols);
         float[] plain = new float[rows * cols];
         float[] vector = new float[rows * cols];
+        java.util.Arrays.fill(vector, Float.NaN); // a reused buffer: nothing may rely on out's old contents
         Whitening.applyPlain(x, rows, cols, w, plain);
         Whitening.applyVector(x, rows, cols, w, vector);
         assertArrayEquals(plain, vector, 0f, rows + " x " + cols);
