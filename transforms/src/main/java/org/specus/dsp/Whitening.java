@@ -11,7 +11,7 @@ package org.specus.dsp;
  * how rows are blocked, so it does not depend on the tile length either.
  *
  * <p>With the vector module ({@link Simd}) the product runs in {@link WhiteningVector}, a
- * register- and cache-blocked kernel (about 75 ms of CPU for 30000×384 · 384×384 on one core with
+ * register- and cache-blocked kernel (about 70 ms of CPU for 30000×384 · 384×384 on one core with
  * 512-bit vectors). The plain-Java path works in "saxpy" form: y_t += x_t[j] · (column j of W), with W
  * transposed so that each column is a contiguous array, samples in blocks of {@value #BLOCK}
  * whose output rows stay in L1. Columns and output rows are separate arrays indexed from 0
