@@ -43,7 +43,7 @@ public final class Whitening {
   public static void apply(float[] in, int rows, int cols, float[] w, float[] out) {
     check(in, rows, cols, w, out);
     if (Simd.ENABLED) {
-      applyVectorChecked(in, rows, cols, w, out);
+      vectorProduct(in, rows, cols, w, out);
     } else {
       applyPlain(in, rows, cols, transposed(w, cols).columns(), out);
     }
@@ -58,10 +58,10 @@ public final class Whitening {
   /** The vector path (needs the vector module): for tests and benchmarks. */
   static void applyVector(float[] in, int rows, int cols, float[] w, float[] out) {
     check(in, rows, cols, w, out);
-    applyVectorChecked(in, rows, cols, w, out);
+    vectorProduct(in, rows, cols, w, out);
   }
 
-  private static void applyVectorChecked(float[] in, int rows, int cols, float[] w, float[] out) {
+  private static void vectorProduct(float[] in, int rows, int cols, float[] w, float[] out) {
     Transposed t = transposed(w, cols);
     if (t.packed() == null) {
       t = new Transposed(t.w(), t.flat(), WhiteningVector.packBlocks(t.flat(), cols), t.columns());

@@ -76,6 +76,15 @@ class TileWritersTest {
    * With shards 0–2 of a Zarr v3 output written: each is intact at its size; after shard 1 is cut
    * short and shard 2 deleted only shard 0 still is; then shards 1 and 2 are written again.
    */
+  /** The Zarr v3 array at {@code traces} holds tiles 0, 1 and 2 as written, the short last one cropped. */
+  private static void assertHoldsTheThreeTiles(Path traces) throws IOException {
+    float[] all = ZarrV3Reader.open(traces).readFloats();
+    for (long t = 0; t < 3; t++) {
+      assertArrayEquals(Arrays.copyOf(tile(t), rows(t) * CH),
+          Arrays.copyOfRange(all, (int) (t * TILE * CH), (int) (t * TILE * CH + rows(t) * CH)));
+    }
+  }
+
   static void damageAndRewrite(ZarrV3Writer w, Path traces, WriteBuffers buffers) throws IOException {
     for (long t = 0; t < 3; t++) {
       assertEquals(OptionalLong.of(Files.size(traces.resolve("c/" + t + "/0"))), w.intact(t, buffers));
@@ -108,11 +117,7 @@ class TileWritersTest {
       Path traces = root.resolve("traces_seg0");
       damageAndRewrite(w, traces, buffers);
       w.commit(recording(), List.of(), Map.of());
-      float[] all = ZarrV3Reader.open(traces).readFloats();
-      for (long t = 0; t < 3; t++) {
-        assertArrayEquals(Arrays.copyOf(tile(t), rows(t) * CH),
-            Arrays.copyOfRange(all, (int) (t * TILE * CH), (int) (t * TILE * CH + rows(t) * CH)));
-      }
+      assertHoldsTheThreeTiles(traces);
     }
   }
 
@@ -231,11 +236,7 @@ class TileWritersTest {
       w.commit(recording(), List.of(), Map.of());
       String meta = Files.readString(traces.resolve("zarr.json"));
       assertFalse(meta.contains("zstd"), meta);
-      float[] all = ZarrV3Reader.open(traces).readFloats();
-      for (long t = 0; t < 3; t++) {
-        assertArrayEquals(Arrays.copyOf(tile(t), rows(t) * CH),
-            Arrays.copyOfRange(all, (int) (t * TILE * CH), (int) (t * TILE * CH + rows(t) * CH)));
-      }
+      assertHoldsTheThreeTiles(traces);
     }
   }
 

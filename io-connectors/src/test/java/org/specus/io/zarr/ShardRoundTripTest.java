@@ -26,7 +26,7 @@ class ShardRoundTripTest {
   @TempDir Path tmp;
 
   /** Whole-array values: Gaussian noise, so every bit pattern differs and compression is real. */
-  private static float[] values(long rows, int cols, long seed) {
+  static float[] values(long rows, int cols, long seed) {
     Random r = new Random(seed);
     float[] v = new float[Math.toIntExact(rows * cols)];
     for (int i = 0; i < v.length; i++) {

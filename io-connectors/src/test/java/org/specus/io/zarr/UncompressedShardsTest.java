@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Random;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,15 +35,6 @@ class UncompressedShardsTest {
   /** 700 rows in shards of 400: shard 1 holds 300 valid rows, so its last inner chunk is past the end. */
   private final ShardedArrayLayout raw = ShardedArrayLayout.of(700, 6, 400, 100, ZarrDataType.FLOAT32,
       Compression.NONE, 1);
-
-  private static float[] values(long rows, int cols, long seed) {
-    Random r = new Random(seed);
-    float[] v = new float[Math.toIntExact(rows * cols)];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = (float) (r.nextGaussian() * 100);
-    }
-    return v;
-  }
 
   /** Writes every shard of {@code all} with one reused set of buffers, as a worker does. */
   private static void writeAll(Path dir, ShardedArrayLayout layout, float[] all) throws IOException {
@@ -89,7 +79,7 @@ class UncompressedShardsTest {
   @Test
   void rawShardsHoldTheLittleEndianSamplesAndReadBack() throws IOException {
     Path dir = tmp.resolve("f32");
-    float[] all = values(raw.rows(), raw.cols(), 5);
+    float[] all = ShardRoundTripTest.values(raw.rows(), raw.cols(), 5);
     writeAll(dir, raw, all);
     for (long s = 0; s < raw.shardCount(); s++) {
       assertArrayEquals(expectedShard(raw, all, s), Files.readAllBytes(dir.resolve(raw.shardKey(s))), "shard " + s);
@@ -125,7 +115,7 @@ class UncompressedShardsTest {
         Compression.NONE, 1);
     assertTrue(layout.innerChunkBytes() + 4096 > WriteBuffers.DIRECT_MAX);
     Path dir = tmp.resolve("big");
-    float[] all = values(layout.rows(), layout.cols(), 9);
+    float[] all = ShardRoundTripTest.values(layout.rows(), layout.cols(), 9);
     writeAll(dir, layout, all);
     for (long s = 0; s < layout.shardCount(); s++) {
       assertArrayEquals(expectedShard(layout, all, s), Files.readAllBytes(dir.resolve(layout.shardKey(s))),
@@ -137,7 +127,7 @@ class UncompressedShardsTest {
   @Test
   void theSameValuesWithAndWithoutZstd() throws IOException {
     ShardedArrayLayout zstd = ShardedArrayLayout.of(700, 6, 400, 100, ZarrDataType.FLOAT32, Compression.ZSTD, 1);
-    float[] all = values(700, 6, 8);
+    float[] all = ShardRoundTripTest.values(700, 6, 8);
     writeAll(tmp.resolve("zstd"), zstd, all);
     writeAll(tmp.resolve("raw"), raw, all);
     assertArrayEquals(ZarrV3Reader.open(tmp.resolve("zstd")).readFloats(),
@@ -158,7 +148,7 @@ class UncompressedShardsTest {
   @Test
   void intactRawShardsAreKeptAndDamagedOnesAreNot() throws IOException {
     Path dir = tmp.resolve("resume");
-    float[] all = values(raw.rows(), raw.cols(), 3);
+    float[] all = ShardRoundTripTest.values(raw.rows(), raw.cols(), 3);
     writeAll(dir, raw, all);
     assertTrue(ShardCheck.isIntact(dir, raw, 0));
     assertTrue(ShardCheck.isIntact(dir, raw, 1), "a partial last shard");
