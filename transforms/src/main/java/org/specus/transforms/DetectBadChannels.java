@@ -141,7 +141,7 @@ public final class DetectBadChannels extends PTransform<Tiles, Tiles> {
     OpChain statistics = statisticsChain(rec, input.chain());
     PCollectionView<ChannelLabels> labels = input.getPipeline()
         .apply("Bad-channel chunks", Create.of(sample).withCoder(SerializableCoder.of(Tile.class)))
-        .apply("Spread chunks", SpreadTiles.inBundlesOf(2))
+        .apply("Spread chunks", SpreadTiles.inBundlesOf(2).waitingFor(statistics.sideInputs()))
         .apply("Label chunks", ParDo.of(new ChunkLabelsFn(rec, statistics, params))
             .withSideInputs(statistics.sideInputs()))
         .setCoder(KvCoder.of(VarLongCoder.of(), SerializableCoder.of(int[].class)))

@@ -1,7 +1,9 @@
 package org.specus.transforms;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
@@ -152,13 +154,10 @@ public final class Whiten extends PTransform<Tiles, Tiles> {
     long chunkSamples = Math.max(1, Math.round(chunkSeconds * rec.samplingRate()));
     List<Tile> sample = StatisticsSample.plan(rec.numSamples(), chunks, chunkSamples, seed);
     List<long[]> ranges = sample.stream().map(t -> new long[] {t.start(), t.end()}).toList();
-    PCollection<Tile> chunkTiles = input.getPipeline()
-        .apply("Statistics chunks", Create.of(sample).withCoder(SerializableCoder.of(Tile.class)))
-        .apply("Spread chunks", SpreadTiles.inBundlesOf(2));
     PCollectionView<float[]> mean = null;
-    List<org.apache.beam.sdk.values.PCollectionView<?>> views = new java.util.ArrayList<>(input.chain().sideInputs());
+    List<PCollectionView<?>> views = new ArrayList<>(input.chain().sideInputs());
     if (meanRemoval) {
-      mean = chunkTiles
+      mean = chunkTiles(input, sample, "Mean chunks", views)
           .apply("Partial channel sums",
               ParDo.of(new PartialSumFn(rec, input.chain())).withSideInputs(input.chain().sideInputs()))
           .setCoder(KvCoder.of(VarLongCoder.of(), SerializableCoder.of(ChannelSum.class)))
@@ -167,7 +166,7 @@ public final class Whiten extends PTransform<Tiles, Tiles> {
       views.add(mean);
     }
     PCollectionView<WhiteningMatrix> matrix =
-        chunkTiles
+        chunkTiles(input, sample, "Statistics chunks", views)
             .apply("Partial covariance",
                 ParDo.of(new PartialCovarianceFn(rec, input.chain(), mean)).withSideInputs(views))
             .setCoder(KvCoder.of(VarLongCoder.of(), SerializableCoder.of(CovarianceAccumulator.class)))
@@ -175,6 +174,13 @@ public final class Whiten extends PTransform<Tiles, Tiles> {
                 Combine.globally(new CovarianceCombineFn(rec.numChannels(), eps, ranges, hoods)).withoutDefaults())
             .apply("As side input", View.asSingleton());
     return input.then(new WhitenOp(matrix, mean, intScale, describe(chunkSamples)));
+  }
+
+  /** The sample's chunks, spread over the workers once {@code views}, the next step's side inputs, are ready. */
+  private static PCollection<Tile> chunkTiles(Tiles input, List<Tile> sample, String name, List<PCollectionView<?>> views) {
+    return input.getPipeline()
+        .apply(name, Create.of(sample).withCoder(SerializableCoder.of(Tile.class)))
+        .apply("Spread " + name.toLowerCase(Locale.ROOT), SpreadTiles.inBundlesOf(2).waitingFor(views));
   }
 
   private Map<String, Object> describe(long chunkSamples) {

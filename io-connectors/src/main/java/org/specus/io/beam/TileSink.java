@@ -159,7 +159,7 @@ public final class TileSink extends PTransform<Tiles, PCollection<SinkSummary>> 
     OpChain chain = input.chain();
     List<PCollectionView<?>> views = chain.sideInputs();
     PCollection<TileReport> reports = input.tiles()
-        .apply("Spread tiles", SpreadTiles.inBundlesOf(TILES_PER_BUNDLE))
+        .apply("Spread tiles", SpreadTiles.inBundlesOf(TILES_PER_BUNDLE).waitingFor(views))
         .apply("Process and write tiles", ParDo.of(new WriteTileFn(rec, chain, writer)).withSideInputs(views));
     return reports
         .apply("Collect reports", Combine.globally(new CollectReportsFn()))
