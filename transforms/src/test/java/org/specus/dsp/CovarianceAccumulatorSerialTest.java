@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InvalidObjectException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.specus.io.beam.JavaSerialisation;
 
 /** Runners encode accumulators while combining: they must arrive whole, and as a few objects. */
 class CovarianceAccumulatorSerialTest {
@@ -29,34 +25,10 @@ class CovarianceAccumulatorSerialTest {
     return acc;
   }
 
-  private static byte[] serialised(Object o, int[] objects) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes) {
-      {
-        enableReplaceObject(true);
-      }
-
-      @Override
-      protected Object replaceObject(Object obj) {
-        objects[0]++;
-        return obj;
-      }
-    }) {
-      out.writeObject(o);
-    }
-    return bytes.toByteArray();
-  }
-
-  private static Object deserialised(byte[] bytes) throws Exception {
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-      return in.readObject();
-    }
-  }
-
   @Test
   void everySumAndCountSurvivesAndMergingGoesOn() throws Exception {
     CovarianceAccumulator original = accumulated(1, 1000);
-    CovarianceAccumulator back = (CovarianceAccumulator) deserialised(serialised(original, new int[1]));
+    CovarianceAccumulator back = (CovarianceAccumulator) JavaSerialisation.read(JavaSerialisation.write(original, new int[1]));
     assertEquals(original, back);
     assertEquals(original.count(), back.count());
     assertArrayEquals(original.gram(), back.gram());
@@ -73,7 +45,7 @@ class CovarianceAccumulatorSerialTest {
   @Test
   void itIsWrittenAsAHandfulOfObjectsAndOnlyTheTriangle() throws Exception {
     int[] objects = {0};
-    byte[] bytes = serialised(accumulated(1, 200), objects);
+    byte[] bytes = JavaSerialisation.write(accumulated(1, 200), objects);
     assertTrue(objects[0] < 5, objects[0] + " objects written for 384 channels");
     int triangle = Double.BYTES * CHANNELS * (CHANNELS + 1) / 2;
     assertTrue(bytes.length < triangle + 100_000, bytes.length + " bytes for a " + triangle + "-byte triangle");
@@ -81,13 +53,13 @@ class CovarianceAccumulatorSerialTest {
 
   @Test
   void aDamagedChannelCountIsRefusedNotAllocated() throws Exception {
-    byte[] bytes = serialised(accumulated(1, 10), new int[1]);
+    byte[] bytes = JavaSerialisation.write(accumulated(1, 10), new int[1]);
     // The packed form starts with the channel count, 384 = 0x00000180, then the row count 10.
     byte[] head = {0, 0, 1, (byte) 0x80, 0, 0, 0, 0, 0, 0, 0, 10};
     int at = indexOf(bytes, head);
     assertTrue(at > 0, "packed form not found");
     bytes[at] = 0x7f; // 2.1 billion channels
-    InvalidObjectException e = assertThrows(InvalidObjectException.class, () -> deserialised(bytes));
+    InvalidObjectException e = assertThrows(InvalidObjectException.class, () -> JavaSerialisation.read(bytes));
     assertTrue(e.getMessage().contains("damaged covariance accumulator"), e.getMessage());
   }
 

@@ -5,12 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -35,13 +29,7 @@ class RecordingInfoTest {
   }
 
   private static RecordingInfo roundTrip(RecordingInfo info) throws Exception {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(info);
-    }
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-      return (RecordingInfo) in.readObject();
-    }
+    return JavaSerialisation.roundTrip(info);
   }
 
   private static void assertSameFacts(RecordingInfo expected, RecordingInfo actual) {
@@ -76,19 +64,7 @@ class RecordingInfoTest {
   @Test
   void itIsWrittenAsAHandfulOfObjectsNotOnePerChannel() throws Exception {
     int[] objects = {0};
-    try (ObjectOutputStream out = new ObjectOutputStream(OutputStream.nullOutputStream()) {
-      {
-        enableReplaceObject(true);
-      }
-
-      @Override
-      protected Object replaceObject(Object obj) throws IOException {
-        objects[0]++;
-        return obj;
-      }
-    }) {
-      out.writeObject(neuropixels(null));
-    }
+    JavaSerialisation.write(neuropixels(null), objects);
     assertTrue(objects[0] < 20, objects[0] + " objects written for 384 channels");
   }
 }
