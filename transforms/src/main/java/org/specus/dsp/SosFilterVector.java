@@ -1,6 +1,8 @@
 package org.specus.dsp;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -10,25 +12,31 @@ import jdk.incubator.vector.VectorSpecies;
  * vector of channels is loaded once, goes through every section (each section's state read and
  * written once), and is stored once, where the plain loops make one pass over the row per section.
  *
- * <p>Only double vectors of the preferred shape are used here. Mixing shapes of one element type
- * in a JVM (say 256-bit and 512-bit float vectors) makes the Vector API's call sites polymorphic
- * and C2 falls back to boxed vectors in every kernel using that type: the whitening product ran
- * 40× slower after an earlier version of this filter had loaded rows as 256-bit float vectors
- * (which is also why the float/double conversions here are plain loops; widening with
- * {@code convertShape(F2D, ...)} between the preferred float and double shapes was tried too: the
- * filter took 10 ms less per tile, the median reference 30 ms more). Channels that do not
- * fill a vector are done one by one. The operations per channel are exactly the plain path's
- * ({@link SosFilter#stepPlain}), so the bits are the same.
+ * <p>Only vectors of the preferred shape are used here. Mixing shapes of one element type in a JVM
+ * (say 256-bit and 512-bit float vectors) makes the Vector API's call sites polymorphic and C2
+ * falls back to boxed vectors in every kernel using that type: the whitening product ran 40×
+ * slower after an earlier version of this filter had loaded rows as 256-bit float vectors. Hence
+ * the conversions of {@link #run5}'s chunks: widening ({@link #toDouble}) turns one preferred
+ * float vector into two preferred double vectors, which JDK 17's C2 does not do for the plain loop
+ * (measured in the pipeline: the bandpass 9 ms less per tile, the median reference and the
+ * whitening product unchanged); narrowing stays a plain loop: {@code convertShape(D2F, ...)} into
+ * the preferred float shape was no faster, and an earlier version that filled the upper half of
+ * a float vector (part −1) made the median reference 3× slower in the pipeline. Channels that do
+ * not fill a vector are done one by one. The operations per channel are exactly the plain path's
+ * ({@link SosFilter#stepPlain}), and float to double is exact, so the bits are the same.
  */
 final class SosFilterVector {
   private SosFilterVector() {}
 
   private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
   private static final int L = D.length();
+  /** Floats of the doubles' (preferred) shape: one of them widens into two double vectors. */
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+
   /**
    * One float32 row through the cascade into {@code dst} (may be {@code src}), via the double row
-   * {@code cur}: the float/double conversions are plain loops (C2 vectorises them), so this class
-   * uses no float vectors at all (see the class doc on shapes).
+   * {@code cur}. Used for the few rows of the edge extensions and by cascades other than
+   * {@link #run5}'s, so its conversions are plain loops.
    */
   static void stepRow(SosFilter.Coefficients k, float[] src, int srcOff, float[] dst, int dstOff,
       double[] cur, double[][] z0, double[][] z1, int cols) {
@@ -64,9 +72,7 @@ final class SosFilterVector {
       final int m = Math.min(CHUNK_ROWS, to - from - done);
       final int base = (reverse ? to - done - m : from + done) * cols;
       final int n = m * cols;
-      for (int i = 0; i < n; i++) {
-        scratch[i] = src[base + i];
-      }
+      toDouble(src, base, scratch, n);
       for (int c = 0; c < end; c += L) {
         chunk5(k, scratch, m, cols, c, reverse, z0, z1);
       }
@@ -79,6 +85,19 @@ final class SosFilterVector {
       for (int i = 0; i < n; i++) {
         dst[base + i] = (float) scratch[i];
       }
+    }
+  }
+
+  /** {@code dst[i] = src[base + i]} for i < n. */
+  private static void toDouble(float[] src, int base, double[] dst, int n) {
+    int i = 0;
+    for (; i <= n - F.length(); i += F.length()) {
+      final FloatVector v = FloatVector.fromArray(F, src, base + i);
+      ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0)).intoArray(dst, i);
+      ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1)).intoArray(dst, i + L);
+    }
+    for (; i < n; i++) {
+      dst[i] = src[base + i];
     }
   }
 
