@@ -23,6 +23,10 @@ import jdk.incubator.vector.VectorSpecies;
  *       sign bits of {@code v - p} (see {@link #countBelow4}).
  *   <li>{@code VectorMask.toLong} is not an intrinsic in JDK 17 (about 1 µs per row), so nothing
  *       here turns masks into bits.
+ *   <li>The order of compilation matters as well: with C2's call-count thresholds raised 30×,
+ *       {@link #extremes} was compiled with its four loop vectors boxed (the stores after the loop
+ *       failed as intrinsics; ~11 MB of {@code int[]} per tile), with 10× ({@code ./specus}) or
+ *       the JVM's defaults it allocates nothing. A JFR allocation profile of a run shows it.
  * </ul>
  */
 final class RowMediansVector {
