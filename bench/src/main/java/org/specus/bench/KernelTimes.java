@@ -10,6 +10,7 @@ import org.specus.dsp.Sos;
 import org.specus.dsp.SosFilter;
 import org.specus.dsp.SubsetReference;
 import org.specus.dsp.Whitening;
+import org.specus.io.beam.RowRuns;
 
 /**
  * A second opinion to JMH on a shared machine: the thread CPU time of each call (time spent
@@ -52,6 +53,23 @@ public final class KernelTimes {
         () -> CommonReference.subtractMedian(block, KernelData.TILE, cols));
     time("groupMedianReference 4x96", calls, () -> System.arraycopy(filtered, 0, block, 0, block.length),
         () -> SubsetReference.subtract(block, KernelData.TILE, cols, shanks, shankOf, true));
+    int margin = (KernelData.TILE_WITH_MARGINS - KernelData.TILE) / 2;
+    int runRows = Integer.getInteger("runRows", 192);
+    time("chainInTurn 32298x384", calls, () -> System.arraycopy(raw, 0, block, 0, raw.length), () -> {
+      SosFilter.filtfilt(bandpass, block, KernelData.TILE_WITH_MARGINS, cols);
+      System.arraycopy(block, margin * cols, block, 0, KernelData.TILE * cols);
+      CommonReference.subtractMedian(block, KernelData.TILE, cols);
+      Whitening.apply(block, KernelData.TILE, cols, w, out);
+    });
+    time("chainFused 32298x384", calls, () -> System.arraycopy(raw, 0, block, 0, raw.length), () -> {
+      CommonReference.Medians medians = new CommonReference.Medians(cols);
+      RowRuns runs = new RowRuns(margin, margin + KernelData.TILE, runRows, (a, b) -> {
+        medians.subtract(block, a, b);
+        Whitening.apply(block, a, b - a, cols, w, out, a - margin);
+      });
+      SosFilter.filtfilt(bandpass, block, KernelData.TILE_WITH_MARGINS, cols, block, runs::rows);
+      runs.finish();
+    });
     time("covariance 15000x384", calls, () -> { },
         () -> new CovarianceAccumulator(cols).add(filtered, KernelData.TILE / 2, cols));
     time("covariance 30000x384", calls, () -> { },

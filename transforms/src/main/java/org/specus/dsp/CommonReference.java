@@ -30,20 +30,49 @@ public final class CommonReference {
   /** {@link #subtractMedian(float[], int, int)} on the path chosen by the caller (tests, benchmarks). */
   static void subtractMedian(float[] block, int rows, int cols, boolean vector) {
     SosFilter.checkBlock(block, rows, cols, block);
-    final RowMedians medians = new RowMedians(cols, vector);
-    for (int t = 0; t < rows; t++) {
-      final int off = t * cols;
-      final float med = medians.median(block, off, cols);
-      for (int c = 0; c < cols; c++) {
-        block[off + c] -= med;
+    new Medians(cols, vector).subtract(block, 0, rows);
+  }
+
+  /**
+   * The median reference a run of rows at a time, for a block whose rows arrive in runs (as a
+   * filter finishes them): one per block and thread, as it carries {@link RowMedians}' prediction
+   * from one row to the next.
+   */
+  public static final class Medians {
+    private final int cols;
+    private final RowMedians medians;
+
+    public Medians(int cols) {
+      this(cols, Simd.ENABLED);
+    }
+
+    Medians(int cols, boolean vector) {
+      this.cols = cols;
+      this.medians = new RowMedians(cols, vector);
+    }
+
+    /** Subtracts each row's median over the channels from rows {@code from..to} of {@code block}. */
+    public void subtract(float[] block, int from, int to) {
+      SosFilter.checkBlock(block, to, cols, block);
+      for (int t = from; t < to; t++) {
+        final int off = t * cols;
+        final float med = medians.median(block, off, cols);
+        for (int c = 0; c < cols; c++) {
+          block[off + c] -= med;
+        }
       }
     }
   }
 
   /** Subtracts the per-sample mean (common average reference) over the {@code cols} channels. */
   public static void subtractAverage(float[] block, int rows, int cols) {
-    SosFilter.checkBlock(block, rows, cols, block);
-    for (int t = 0; t < rows; t++) {
+    subtractAverage(block, 0, rows, cols);
+  }
+
+  /** {@link #subtractAverage(float[], int, int)} on rows {@code from..to} of the block. */
+  public static void subtractAverage(float[] block, int from, int to, int cols) {
+    SosFilter.checkBlock(block, to, cols, block);
+    for (int t = from; t < to; t++) {
       final int off = t * cols;
       double sum = 0;
       for (int c = 0; c < cols; c++) {

@@ -24,6 +24,19 @@ package org.specus.dsp;
 public final class SosFilter {
   private SosFilter() {}
 
+  /**
+   * Told which rows of the output are final as the last pass over a block produces them, in
+   * chunks of consecutive rows, each row once; a forward-backward or backward pass goes from the
+   * block's end to its start. What comes next in a chain can then work on those rows while they
+   * are still in cache.
+   */
+  @FunctionalInterface
+  public interface FinishedRows {
+    void rows(int from, int to);
+  }
+
+  private static final FinishedRows NOBODY = (from, to) -> { };
+
   /** scipy's default padlen for sosfiltfilt: 3·(2·sections + 1 − first-order sections). */
   public static int padlen(Sos sos) {
     int ns = sos.numSections();
@@ -45,11 +58,21 @@ public final class SosFilter {
    * {@code in}. Throws if the block is not longer than {@link #padlen}.
    */
   public static void filtfilt(Sos sos, float[] in, int rows, int cols, float[] out) {
-    filtfilt(sos, in, rows, cols, out, Simd.ENABLED);
+    filtfilt(sos, in, rows, cols, out, NOBODY, Simd.ENABLED);
+  }
+
+  /** {@link #filtfilt(Sos, float[], int, int, float[])}, telling {@code done} as the backward pass finishes rows. */
+  public static void filtfilt(Sos sos, float[] in, int rows, int cols, float[] out, FinishedRows done) {
+    filtfilt(sos, in, rows, cols, out, done, Simd.ENABLED);
   }
 
   /** {@link #filtfilt(Sos, float[], int, int, float[])} with the implementation chosen by the caller (tests, benchmarks). */
   static void filtfilt(Sos sos, float[] in, int rows, int cols, float[] out, boolean vector) {
+    filtfilt(sos, in, rows, cols, out, NOBODY, vector);
+  }
+
+  static void filtfilt(Sos sos, float[] in, int rows, int cols, float[] out, FinishedRows done,
+      boolean vector) {
     checkBlock(in, rows, cols, out);
     final int edge = padlen(sos);
     if (rows <= edge) {
@@ -81,7 +104,7 @@ public final class SosFilter {
       }
       step(k, cur, z0, z1, cols, vector);
     }
-    rowsThrough(k, in, out, rows, cols, false, cur, z0, z1, vector);
+    rowsThrough(k, in, out, rows, cols, false, cur, z0, z1, NOBODY, vector);
     final double[] padOut = new double[edge * cols]; // forward output over the right extension
     for (int j = 0; j < edge; j++) { // ext = 2·x[n−1] − x[n−2−j]
       int off = (edge - 1 - j) * cols;
@@ -99,20 +122,21 @@ public final class SosFilter {
       System.arraycopy(padOut, j * cols, cur, 0, cols);
       step(k, cur, z0, z1, cols, vector);
     }
-    rowsThrough(k, out, out, rows, cols, true, cur, z0, z1, vector);
+    rowsThrough(k, out, out, rows, cols, true, cur, z0, z1, done, vector);
   }
 
   /** Every row of the block through the cascade, first to last or (reverse) last to first. */
   private static void rowsThrough(Coefficients k, float[] src, float[] dst, int rows, int cols,
-      boolean reverse, double[] cur, double[][] z0, double[][] z1, boolean vector) {
+      boolean reverse, double[] cur, double[][] z0, double[][] z1, FinishedRows done, boolean vector) {
     if (vector && k.sections == 5) {
       SosFilterVector.run5(k, src, dst, 0, rows, cols, reverse, z0, z1,
-          new double[SosFilterVector.scratchSize(cols)]);
+          new double[SosFilterVector.scratchSize(cols)], done);
       return;
     }
     for (int i = 0; i < rows; i++) {
-      int off = (reverse ? rows - 1 - i : i) * cols;
-      stepRow(k, src, off, dst, off, cur, z0, z1, cols, vector);
+      int row = reverse ? rows - 1 - i : i;
+      stepRow(k, src, row * cols, dst, row * cols, cur, z0, z1, cols, vector);
+      done.rows(row, row + 1);
     }
   }
 
@@ -123,7 +147,12 @@ public final class SosFilter {
 
   /** Causal filtering from a zero state, {@code sosfilt(sos, x, axis=0)}. {@code out} may be {@code in}. */
   public static void forward(Sos sos, float[] in, int rows, int cols, float[] out) {
-    run(sos, in, rows, cols, out, false);
+    run(sos, in, rows, cols, out, false, NOBODY);
+  }
+
+  /** {@link #forward(Sos, float[], int, int, float[])}, telling {@code done} as rows are finished (first to last). */
+  public static void forward(Sos sos, float[] in, int rows, int cols, float[] out, FinishedRows done) {
+    run(sos, in, rows, cols, out, false, done);
   }
 
   /**
@@ -131,17 +160,23 @@ public final class SosFilter {
    * time-reversed block, reversed back. {@code out} may be {@code in}.
    */
   public static void backward(Sos sos, float[] in, int rows, int cols, float[] out) {
-    run(sos, in, rows, cols, out, true);
+    run(sos, in, rows, cols, out, true, NOBODY);
   }
 
-  private static void run(Sos sos, float[] in, int rows, int cols, float[] out, boolean reverse) {
+  /** {@link #backward(Sos, float[], int, int, float[])}, telling {@code done} as rows are finished (last to first). */
+  public static void backward(Sos sos, float[] in, int rows, int cols, float[] out, FinishedRows done) {
+    run(sos, in, rows, cols, out, true, done);
+  }
+
+  private static void run(Sos sos, float[] in, int rows, int cols, float[] out, boolean reverse,
+      FinishedRows done) {
     checkBlock(in, rows, cols, out);
     final int ns = sos.numSections();
     final double[][] z0 = new double[ns][cols];
     final double[][] z1 = new double[ns][cols];
     final double[] cur = new double[cols];
     final Coefficients k = new Coefficients(sos);
-    rowsThrough(k, in, out, rows, cols, reverse, cur, z0, z1, Simd.ENABLED);
+    rowsThrough(k, in, out, rows, cols, reverse, cur, z0, z1, done, Simd.ENABLED);
   }
 
   /** A cascade's coefficients as the kernels use them: one array per coefficient, a1 and a2 negated. */

@@ -63,14 +63,15 @@ final class SosFilterVector {
    * through z0/z1. The same operations per channel as {@link #stepRow}, so the same bits, in another
    * order: a chunk of rows is copied to double ({@code scratch}), then each vector of channels runs
    * down the chunk with all ten section states in registers. Row by row, every section's state went
-   * through memory at every sample and the filter ran at a third of the FMA units' rate.
+   * through memory at every sample and the filter ran at a third of the FMA units' rate. Each chunk
+   * is told to {@code done} once it is stored.
    */
   static void run5(SosFilter.Coefficients k, float[] src, float[] dst, int from, int to, int cols,
-      boolean reverse, double[][] z0, double[][] z1, double[] scratch) {
+      boolean reverse, double[][] z0, double[][] z1, double[] scratch, SosFilter.FinishedRows done) {
     final int end = cols - cols % L;
-    for (int done = 0; done < to - from; done += CHUNK_ROWS) {
-      final int m = Math.min(CHUNK_ROWS, to - from - done);
-      final int base = (reverse ? to - done - m : from + done) * cols;
+    for (int passed = 0; passed < to - from; passed += CHUNK_ROWS) {
+      final int m = Math.min(CHUNK_ROWS, to - from - passed);
+      final int base = (reverse ? to - passed - m : from + passed) * cols;
       final int n = m * cols;
       toDouble(src, base, scratch, n);
       for (int c = 0; c < end; c += L) {
@@ -85,6 +86,7 @@ final class SosFilterVector {
       for (int i = 0; i < n; i++) {
         dst[base + i] = (float) scratch[i];
       }
+      done.rows(base / cols, base / cols + m);
     }
   }
 

@@ -41,37 +41,52 @@ public final class Whitening {
 
   /** {@code out = in · Wᵀ}; {@code out} must not be {@code in}. */
   public static void apply(float[] in, int rows, int cols, float[] w, float[] out) {
-    check(in, rows, cols, w, out);
+    apply(in, 0, rows, cols, w, out, 0);
+  }
+
+  /**
+   * Rows {@code inRow..inRow+rows} of {@code in} times Wᵀ into rows {@code outRow..} of
+   * {@code out}, e.g. a few rows at a time as a filter finishes them; {@code out} must not be
+   * {@code in}.
+   */
+  public static void apply(float[] in, int inRow, int rows, int cols, float[] w, float[] out, int outRow) {
+    check(in, inRow, rows, cols, w, out, outRow);
     if (Simd.ENABLED) {
-      vectorProduct(in, rows, cols, w, out);
+      vectorProduct(in, inRow, rows, cols, w, out, outRow);
     } else {
-      applyPlain(in, rows, cols, transposed(w, cols).columns(), out);
+      applyPlain(in, inRow, rows, cols, transposed(w, cols).columns(), out, outRow);
     }
   }
 
   /** The plain-Java path whatever {@link Simd} says: for tests and benchmarks. */
   static void applyPlain(float[] in, int rows, int cols, float[] w, float[] out) {
-    check(in, rows, cols, w, out);
-    applyPlain(in, rows, cols, transposed(w, cols).columns(), out);
+    check(in, 0, rows, cols, w, out, 0);
+    applyPlain(in, 0, rows, cols, transposed(w, cols).columns(), out, 0);
   }
 
   /** The vector path (needs the vector module): for tests and benchmarks. */
   static void applyVector(float[] in, int rows, int cols, float[] w, float[] out) {
-    check(in, rows, cols, w, out);
-    vectorProduct(in, rows, cols, w, out);
+    check(in, 0, rows, cols, w, out, 0);
+    vectorProduct(in, 0, rows, cols, w, out, 0);
   }
 
-  private static void vectorProduct(float[] in, int rows, int cols, float[] w, float[] out) {
+  private static void vectorProduct(float[] in, int inRow, int rows, int cols, float[] w, float[] out,
+      int outRow) {
     Transposed t = transposed(w, cols);
     if (t.packed() == null) {
       t = new Transposed(t.w(), t.flat(), WhiteningVector.packBlocks(t.flat(), cols), t.columns());
       last = t;
     }
-    WhiteningVector.apply(in, rows, cols, t.flat(), t.packed(), out);
+    WhiteningVector.apply(in, inRow, rows, cols, t.flat(), t.packed(), out, outRow);
   }
 
-  private static void check(float[] in, int rows, int cols, float[] w, float[] out) {
-    SosFilter.checkBlock(in, rows, cols, out);
+  private static void check(float[] in, int inRow, int rows, int cols, float[] w, float[] out, int outRow) {
+    if (inRow < 0 || outRow < 0 || rows < 0) {
+      throw new IllegalArgumentException(rows + " rows from row " + inRow + " (in) to row " + outRow
+          + " (out): all must be >= 0");
+    }
+    SosFilter.checkBlock(in, inRow + rows, cols, in);
+    SosFilter.checkBlock(out, outRow + rows, cols, out);
     if (w.length != cols * cols) {
       throw new IllegalArgumentException("whitening matrix must be " + cols + "×" + cols
           + " for a " + cols + "-channel block, got " + w.length + " values");
@@ -102,7 +117,8 @@ public final class Whitening {
     return t;
   }
 
-  private static void applyPlain(float[] in, int rows, int cols, float[][] wt, float[] out) {
+  private static void applyPlain(float[] in, int inRow, int rows, int cols, float[][] wt, float[] out,
+      int outRow) {
     final float[][] acc = new float[BLOCK][cols];
     for (int t0 = 0; t0 < rows; t0 += BLOCK) {
       final int nb = Math.min(BLOCK, rows - t0);
@@ -116,7 +132,7 @@ public final class Whitening {
         final float[] w2 = wt[j + 2];
         final float[] w3 = wt[j + 3];
         for (int b = 0; b < nb; b++) {
-          final int row = (t0 + b) * cols + j;
+          final int row = (inRow + t0 + b) * cols + j;
           final float a0 = in[row];
           final float a1 = in[row + 1];
           final float a2 = in[row + 2];
@@ -131,7 +147,7 @@ public final class Whitening {
       for (; j < cols; j++) {
         final float[] wj = wt[j];
         for (int b = 0; b < nb; b++) {
-          final float a = in[(t0 + b) * cols + j];
+          final float a = in[(inRow + t0 + b) * cols + j];
           final float[] y = acc[b];
           for (int i = 0; i < cols; i++) {
             y[i] = Math.fma(a, wj[i], y[i]);
@@ -139,7 +155,7 @@ public final class Whitening {
         }
       }
       for (int b = 0; b < nb; b++) {
-        System.arraycopy(acc[b], 0, out, (t0 + b) * cols, cols);
+        System.arraycopy(acc[b], 0, out, (outRow + t0 + b) * cols, cols);
       }
     }
   }

@@ -49,8 +49,14 @@ final class WhiteningVector {
     return packed;
   }
 
-  /** {@code packed} is {@link #packBlocks}{@code (wt, cols)}. */
-  static void apply(float[] in, int rows, int cols, float[] wt, float[] packed, float[] out) {
+  /**
+   * Rows {@code inRow..inRow+rows} of {@code in} into rows {@code outRow..} of {@code out};
+   * {@code packed} is {@link #packBlocks}{@code (wt, cols)}.
+   */
+  static void apply(float[] in, int inRow, int rows, int cols, float[] wt, float[] packed, float[] out,
+      int outRow) {
+    final int inBase = inRow * cols;
+    final int outBase = outRow * cols;
     final int vecEnd = cols - cols % L;
     final int blockEnd = vecEnd - vecEnd % (4 * L);
     for (int p0 = 0; p0 < rows; p0 += PANEL) {
@@ -60,56 +66,62 @@ final class WhiteningVector {
         for (int j0 = 0; j0 < cols; j0 += DEPTH) {
           final int j1 = Math.min(cols, j0 + DEPTH);
           for (int t = p0; t < fullEnd; t += ROWS) {
-            block6x4(in, t, cols, packed, i * cols + j0 * 4 * L, out, i, j0, j1);
+            block6x4(in, inBase + t * cols, cols, packed, i * cols + j0 * 4 * L, out, outBase + t * cols + i,
+                j0, j1);
           }
         }
       }
       for (int t = p0; t < p1; t++) {
         for (int i = t < fullEnd ? blockEnd : 0; i < vecEnd; i += L) {
-          block1x1(in, t, cols, wt, out, i);
+          block1x1(in, inBase + t * cols, cols, wt, out, outBase + t * cols, i);
         }
-        tail(in, t, cols, wt, out, vecEnd);
+        tail(in, inBase + t * cols, cols, wt, out, outBase + t * cols, vecEnd);
       }
     }
   }
 
   /**
-   * Adds input channels j0..j1 to the partial sums in {@code out} of rows t..t+5, channels i..i+4L;
-   * their weights start at {@code packed[wo]}.
+   * Adds input channels j0..j1 of the 6 rows from {@code in[r0]} to the partial sums in
+   * {@code out} of 6 rows × 4L channels from {@code out[o0]}; their weights start at
+   * {@code packed[wo]}.
    */
-  private static void block6x4(float[] in, int t, int cols, float[] packed, int wo, float[] out, int i,
+  private static void block6x4(float[] in, int r0, int cols, float[] packed, int wo, float[] out, int o0,
       int j0, int j1) {
-    final int r0 = t * cols;
     final int r1 = r0 + cols;
     final int r2 = r1 + cols;
     final int r3 = r2 + cols;
     final int r4 = r3 + cols;
     final int r5 = r4 + cols;
+    final int o1 = o0 + cols;
+    final int o2 = o1 + cols;
+    final int o3 = o2 + cols;
+    final int o4 = o3 + cols;
+    final int o5 = o4 + cols;
     final boolean fresh = j0 == 0;
-    FloatVector c00 = start(out, r0 + i, fresh);
-    FloatVector c01 = start(out, r0 + i + L, fresh);
-    FloatVector c02 = start(out, r0 + i + 2 * L, fresh);
-    FloatVector c03 = start(out, r0 + i + 3 * L, fresh);
-    FloatVector c10 = start(out, r1 + i, fresh);
-    FloatVector c11 = start(out, r1 + i + L, fresh);
-    FloatVector c12 = start(out, r1 + i + 2 * L, fresh);
-    FloatVector c13 = start(out, r1 + i + 3 * L, fresh);
-    FloatVector c20 = start(out, r2 + i, fresh);
-    FloatVector c21 = start(out, r2 + i + L, fresh);
-    FloatVector c22 = start(out, r2 + i + 2 * L, fresh);
-    FloatVector c23 = start(out, r2 + i + 3 * L, fresh);
-    FloatVector c30 = start(out, r3 + i, fresh);
-    FloatVector c31 = start(out, r3 + i + L, fresh);
-    FloatVector c32 = start(out, r3 + i + 2 * L, fresh);
-    FloatVector c33 = start(out, r3 + i + 3 * L, fresh);
-    FloatVector c40 = start(out, r4 + i, fresh);
-    FloatVector c41 = start(out, r4 + i + L, fresh);
-    FloatVector c42 = start(out, r4 + i + 2 * L, fresh);
-    FloatVector c43 = start(out, r4 + i + 3 * L, fresh);
-    FloatVector c50 = start(out, r5 + i, fresh);
-    FloatVector c51 = start(out, r5 + i + L, fresh);
-    FloatVector c52 = start(out, r5 + i + 2 * L, fresh);
-    FloatVector c53 = start(out, r5 + i + 3 * L, fresh);
+    FloatVector c00 = start(out, o0, fresh);
+    FloatVector c01 = start(out, o0 + L, fresh);
+    FloatVector c02 = start(out, o0 + 2 * L, fresh);
+    FloatVector c03 = start(out, o0 + 3 * L, fresh);
+    FloatVector c10 = start(out, o1, fresh);
+    FloatVector c11 = start(out, o1 + L, fresh);
+    FloatVector c12 = start(out, o1 + 2 * L, fresh);
+    FloatVector c13 = start(out, o1 + 3 * L, fresh);
+    FloatVector c20 = start(out, o2, fresh);
+    FloatVector c21 = start(out, o2 + L, fresh);
+    FloatVector c22 = start(out, o2 + 2 * L, fresh);
+    FloatVector c23 = start(out, o2 + 3 * L, fresh);
+    FloatVector c30 = start(out, o3, fresh);
+    FloatVector c31 = start(out, o3 + L, fresh);
+    FloatVector c32 = start(out, o3 + 2 * L, fresh);
+    FloatVector c33 = start(out, o3 + 3 * L, fresh);
+    FloatVector c40 = start(out, o4, fresh);
+    FloatVector c41 = start(out, o4 + L, fresh);
+    FloatVector c42 = start(out, o4 + 2 * L, fresh);
+    FloatVector c43 = start(out, o4 + 3 * L, fresh);
+    FloatVector c50 = start(out, o5, fresh);
+    FloatVector c51 = start(out, o5 + L, fresh);
+    FloatVector c52 = start(out, o5 + 2 * L, fresh);
+    FloatVector c53 = start(out, o5 + 3 * L, fresh);
     for (int j = j0, w = wo; j < j1; j++, w += 4 * L) {
       final FloatVector w0 = FloatVector.fromArray(S, packed, w);
       final FloatVector w1 = FloatVector.fromArray(S, packed, w + L);
@@ -146,30 +158,30 @@ final class WhiteningVector {
       c52 = x.fma(w2, c52);
       c53 = x.fma(w3, c53);
     }
-    c00.intoArray(out, r0 + i);
-    c01.intoArray(out, r0 + i + L);
-    c02.intoArray(out, r0 + i + 2 * L);
-    c03.intoArray(out, r0 + i + 3 * L);
-    c10.intoArray(out, r1 + i);
-    c11.intoArray(out, r1 + i + L);
-    c12.intoArray(out, r1 + i + 2 * L);
-    c13.intoArray(out, r1 + i + 3 * L);
-    c20.intoArray(out, r2 + i);
-    c21.intoArray(out, r2 + i + L);
-    c22.intoArray(out, r2 + i + 2 * L);
-    c23.intoArray(out, r2 + i + 3 * L);
-    c30.intoArray(out, r3 + i);
-    c31.intoArray(out, r3 + i + L);
-    c32.intoArray(out, r3 + i + 2 * L);
-    c33.intoArray(out, r3 + i + 3 * L);
-    c40.intoArray(out, r4 + i);
-    c41.intoArray(out, r4 + i + L);
-    c42.intoArray(out, r4 + i + 2 * L);
-    c43.intoArray(out, r4 + i + 3 * L);
-    c50.intoArray(out, r5 + i);
-    c51.intoArray(out, r5 + i + L);
-    c52.intoArray(out, r5 + i + 2 * L);
-    c53.intoArray(out, r5 + i + 3 * L);
+    c00.intoArray(out, o0);
+    c01.intoArray(out, o0 + L);
+    c02.intoArray(out, o0 + 2 * L);
+    c03.intoArray(out, o0 + 3 * L);
+    c10.intoArray(out, o1);
+    c11.intoArray(out, o1 + L);
+    c12.intoArray(out, o1 + 2 * L);
+    c13.intoArray(out, o1 + 3 * L);
+    c20.intoArray(out, o2);
+    c21.intoArray(out, o2 + L);
+    c22.intoArray(out, o2 + 2 * L);
+    c23.intoArray(out, o2 + 3 * L);
+    c30.intoArray(out, o3);
+    c31.intoArray(out, o3 + L);
+    c32.intoArray(out, o3 + 2 * L);
+    c33.intoArray(out, o3 + 3 * L);
+    c40.intoArray(out, o4);
+    c41.intoArray(out, o4 + L);
+    c42.intoArray(out, o4 + 2 * L);
+    c43.intoArray(out, o4 + 3 * L);
+    c50.intoArray(out, o5);
+    c51.intoArray(out, o5 + L);
+    c52.intoArray(out, o5 + 2 * L);
+    c53.intoArray(out, o5 + 3 * L);
   }
 
   /** A partial sum: +0 before the first step over j, else what the previous step left in {@code out}. */
@@ -177,25 +189,23 @@ final class WhiteningVector {
     return fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, out, at);
   }
 
-  /** Row t, output channels i..i+L. */
-  private static void block1x1(float[] in, int t, int cols, float[] wt, float[] out, int i) {
+  /** The row at {@code in[r]}, output channels i..i+L into the row at {@code out[o]}. */
+  private static void block1x1(float[] in, int r, int cols, float[] wt, float[] out, int o, int i) {
     FloatVector c = FloatVector.zero(S);
-    final int r = t * cols;
     for (int j = 0; j < cols; j++) {
       c = FloatVector.broadcast(S, in[r + j]).fma(FloatVector.fromArray(S, wt, j * cols + i), c);
     }
-    c.intoArray(out, r + i);
+    c.intoArray(out, o + i);
   }
 
-  /** Row t, output channels from..cols one at a time. */
-  private static void tail(float[] in, int t, int cols, float[] wt, float[] out, int from) {
-    final int r = t * cols;
+  /** The row at {@code in[r]}, output channels from..cols one at a time into the row at {@code out[o]}. */
+  private static void tail(float[] in, int r, int cols, float[] wt, float[] out, int o, int from) {
     for (int i = from; i < cols; i++) {
       float y = 0f;
       for (int j = 0; j < cols; j++) {
         y = Math.fma(in[r + j], wt[j * cols + i], y);
       }
-      out[r + i] = y;
+      out[o + i] = y;
     }
   }
 }

@@ -10,6 +10,7 @@ import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.specus.dsp.SubsetReference;
 import org.specus.io.beam.RecordingInfo;
+import org.specus.io.beam.RowOp;
 import org.specus.io.beam.SideInputs;
 import org.specus.io.beam.SignalBlock;
 import org.specus.io.beam.TileOp;
@@ -298,11 +299,21 @@ public final class CommonReference extends PTransform<Tiles, Tiles> {
       }
       if (sets != null) {
         SubsetReference.subtract(block.data(), block.rows(), block.cols(), sets, setOf, operator == Operator.MEDIAN);
-      } else if (operator == Operator.MEDIAN) {
-        org.specus.dsp.CommonReference.subtractMedian(block.data(), block.rows(), block.cols());
       } else {
-        org.specus.dsp.CommonReference.subtractAverage(block.data(), block.rows(), block.cols());
+        rowOp(sideInputs, block.cols()).apply(block.data(), 0, block.data(), 0, block.rows());
       }
+    }
+
+    /** The global reference over all channels, with no channel excluded, is row by row. */
+    @Override
+    public RowOp rowOp(SideInputs sideInputs, int cols) {
+      if (sets != null || (excluded != null && sideInputs.get(excluded).badCount() > 0)) {
+        return null;
+      }
+      if (operator == Operator.MEDIAN) {
+        return RowOp.inPlace(new org.specus.dsp.CommonReference.Medians(cols)::subtract);
+      }
+      return RowOp.inPlace((x, from, to) -> org.specus.dsp.CommonReference.subtractAverage(x, from, to, cols));
     }
 
     @Override

@@ -48,7 +48,12 @@ final class PartialCovarianceFn extends DoFn<Tile, KV<Long, CovarianceAccumulato
   }
 
   static void subtract(float[] data, int rows, int cols, float[] mu) {
-    for (int t = 0; t < rows; t++) {
+    subtract(data, 0, rows, cols, mu);
+  }
+
+  /** {@link #subtract(float[], int, int, float[])} on rows {@code from..to}. */
+  static void subtract(float[] data, int from, int to, int cols, float[] mu) {
+    for (int t = from; t < to; t++) {
       int off = t * cols;
       for (int ch = 0; ch < cols; ch++) {
         data[off + ch] -= mu[ch];

@@ -4,6 +4,7 @@ import java.util.Map;
 import org.specus.dsp.Sos;
 import org.specus.dsp.SosFilter;
 import org.specus.io.beam.SideInputs;
+import org.specus.io.beam.RowRuns;
 import org.specus.io.beam.SignalBlock;
 import org.specus.io.beam.TileOp;
 
@@ -44,10 +45,21 @@ final class SosFilterOp implements TileOp {
 
   @Override
   public void apply(SignalBlock block, SideInputs sideInputs) {
+    filter(block, (from, to) -> { });
+  }
+
+  /** Tells {@code done} of each chunk of rows as the last pass finishes it. */
+  @Override
+  public void apply(SignalBlock block, SideInputs sideInputs, RowRuns done) {
+    filter(block, done::rows);
+  }
+
+  private void filter(SignalBlock block, SosFilter.FinishedRows done) {
+    float[] x = block.data();
     switch (direction) {
-      case FORWARD -> SosFilter.forward(sos, block.data(), block.rows(), block.cols(), block.data());
-      case BACKWARD -> SosFilter.backward(sos, block.data(), block.rows(), block.cols(), block.data());
-      case FORWARD_BACKWARD -> SosFilter.filtfilt(sos, block.data(), block.rows(), block.cols());
+      case FORWARD -> SosFilter.forward(sos, x, block.rows(), block.cols(), x, done);
+      case BACKWARD -> SosFilter.backward(sos, x, block.rows(), block.cols(), x, done);
+      case FORWARD_BACKWARD -> SosFilter.filtfilt(sos, x, block.rows(), block.cols(), x, done);
     }
   }
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.specus.dsp.Whitening;
 import org.specus.io.beam.Artifact;
+import org.specus.io.beam.RowOp;
 import org.specus.io.beam.SideInputs;
 import org.specus.io.beam.SignalBlock;
 import org.specus.io.beam.TileOp;
@@ -41,19 +42,35 @@ final class WhitenOp implements TileOp {
 
   @Override
   public void apply(SignalBlock block, SideInputs sideInputs) {
-    WhiteningMatrix w = sideInputs.get(matrix);
-    if (mean != null) {
-      PartialCovarianceFn.subtract(block.data(), block.rows(), block.cols(), sideInputs.get(mean));
-    }
     float[] out = block.spare(); // reused from tile to tile when the block is pooled
-    Whitening.apply(block.data(), block.rows(), block.cols(), w.w(), out);
-    if (scale != null) {
-      float s = scale.floatValue();
-      for (int i = 0; i < block.rows() * block.cols(); i++) {
-        out[i] *= s;
-      }
-    }
+    rowOp(sideInputs, block.cols()).apply(block.data(), 0, out, 0, block.rows());
     block.replace(out);
+  }
+
+  @Override
+  public RowOp rowOp(SideInputs sideInputs, int cols) {
+    float[] w = sideInputs.get(matrix).w();
+    float[] mu = mean == null ? null : sideInputs.get(mean);
+    return new RowOp() {
+      @Override
+      public void apply(float[] src, int srcRow, float[] dst, int dstRow, int rows) {
+        if (mu != null) {
+          PartialCovarianceFn.subtract(src, srcRow, srcRow + rows, cols, mu);
+        }
+        Whitening.apply(src, srcRow, rows, cols, w, dst, dstRow);
+        if (scale != null) {
+          float s = scale.floatValue();
+          for (int i = dstRow * cols; i < (dstRow + rows) * cols; i++) {
+            dst[i] *= s;
+          }
+        }
+      }
+
+      @Override
+      public boolean inPlace() {
+        return false;
+      }
+    };
   }
 
   @Override

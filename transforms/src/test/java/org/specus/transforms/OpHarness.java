@@ -19,10 +19,10 @@ import org.specus.io.beam.TileOp;
 import org.specus.io.beam.Tiles;
 
 /**
- * Runs transforms' tile ops on in-memory data the way {@link OpChain#execute} runs them on a
- * recording: each tile is read with the chain's summed margins (clipped at the recording's edges),
- * every op runs, and the block is cropped to what the remaining ops need. So a test can compare a
- * tiled run with a whole-array reference without files or a runner.
+ * Runs transforms' tile ops on in-memory data as {@link OpChain#execute} runs them on a recording:
+ * each tile is taken with the chain's summed margins (clipped at the recording's edges) and goes
+ * through {@link OpChain#run}, which runs the ops (row ops fused with the op before them) and
+ * crops. So a test can compare a tiled run with a whole-array reference without files or a runner.
  */
 final class OpHarness {
   private OpHarness() {}
@@ -54,19 +54,18 @@ final class OpHarness {
 
   /** Runs {@code ops} over {@code x} (rows × cols) in tiles of {@code tile} samples. */
   static float[] run(List<TileOp> ops, float[] x, int rows, int cols, int tile, SideInputs sides) {
-    int margin = ops.stream().mapToInt(TileOp::marginSamples).sum();
+    OpChain chain = OpChain.empty();
+    for (TileOp op : ops) {
+      chain = chain.then(op);
+    }
+    int margin = chain.marginSamples();
     float[] out = new float[rows * cols];
     for (int start = 0; start < rows; start += tile) {
       int end = Math.min(rows, start + tile);
       int from = Math.max(0, start - margin);
       int to = Math.min(rows, end + margin);
       SignalBlock block = new SignalBlock(Arrays.copyOfRange(x, from * cols, to * cols), to - from, cols, from);
-      int remaining = margin;
-      for (TileOp op : ops) {
-        op.apply(block, sides);
-        remaining -= op.marginSamples();
-        block.crop(Math.max(block.firstSample(), start - remaining), Math.min(block.endSample(), end + remaining));
-      }
+      chain.run(block, start, end, sides, null);
       System.arraycopy(block.data(), 0, out, start * cols, (end - start) * cols);
     }
     return out;

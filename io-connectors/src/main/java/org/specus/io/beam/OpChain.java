@@ -56,7 +56,9 @@ public final class OpChain implements Serializable {
   /**
    * Reads {@code [start, end)} of {@code info}'s recording with margins, runs every op and returns
    * exactly {@code [start, end)}. After op k the block is cropped to what the remaining ops need, so
-   * pointwise ops at the end of the chain do no work on margins.
+   * pointwise ops at the end of the chain do no work on margins. Row ops ({@link TileOp#rowOp})
+   * right after an op run with it, a few hundred rows at a time as it finishes them
+   * ({@link FusedRowOps}).
    */
   public SignalBlock execute(RecordingInfo info, long start, long end, SideInputs sideInputs) {
     return execute(info, start, end, sideInputs, null);
@@ -87,16 +89,44 @@ public final class OpChain implements Serializable {
       throw new UncheckedIOException(info.path() + ": cannot read samples " + from + "-" + to, e);
     }
     if (buffers != null) {
-      t = StageTimes.lap(buffers.phase() + ".read", t);
+      StageTimes.lap(buffers.phase() + ".read", t);
     }
-    for (TileOp op : ops) {
-      op.apply(block, sideInputs);
+    return run(block, start, end, sideInputs, buffers != null ? buffers.phase() : null);
+  }
+
+  /**
+   * Runs every op on {@code block}, which holds {@code [start, end)} with the chain's margins
+   * (fewer at the recording's edges), and leaves it holding exactly {@code [start, end)}: what
+   * {@link #execute} does once it has read the block. With a {@code phase}, each op's time is added
+   * to {@link StageTimes} as {@code phase.name}.
+   */
+  public SignalBlock run(SignalBlock block, long start, long end, SideInputs sideInputs, String phase) {
+    int remaining = marginSamples();
+    StageTimes.Mark t = phase != null ? StageTimes.mark() : null;
+    for (int k = 0; k < ops.size(); k++) {
+      TileOp op = ops.get(k);
       remaining -= op.marginSamples();
-      block.crop(
-          Math.max(block.firstSample(), start - remaining),
-          Math.min(block.endSample(), end + remaining));
-      if (buffers != null) {
-        t = StageTimes.lap(buffers.phase() + "." + op.name(), t);
+      long keepFrom = Math.max(block.firstSample(), start - remaining);
+      long keepTo = Math.min(block.endSample(), end + remaining);
+      List<RowOp> rowOps = new ArrayList<>();
+      while (k + 1 + rowOps.size() < ops.size()) {
+        RowOp r = ops.get(k + 1 + rowOps.size()).rowOp(sideInputs, block.cols());
+        if (r == null) {
+          break;
+        }
+        rowOps.add(r);
+      }
+      if (rowOps.isEmpty()) {
+        op.apply(block, sideInputs);
+        block.crop(keepFrom, keepTo);
+        if (phase != null) {
+          t = StageTimes.lap(phase + "." + op.name(), t);
+        }
+      } else {
+        List<TileOp> following = ops.subList(k + 1, k + 1 + rowOps.size());
+        FusedRowOps.run(op, following, rowOps, block, sideInputs, keepFrom, keepTo, phase);
+        k += rowOps.size();
+        t = phase != null ? StageTimes.mark() : null;
       }
     }
     return block;

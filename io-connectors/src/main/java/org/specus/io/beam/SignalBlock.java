@@ -62,6 +62,20 @@ public final class SignalBlock {
   }
 
   /**
+   * Replaces the samples with {@code newData}, which holds samples {@code [from, to)} of this block
+   * from its start: what an op that both transforms and crops leaves.
+   */
+  public void replace(float[] newData, long from, long to) {
+    if (from < firstSample || to > endSample() || to < from) {
+      throw new IllegalArgumentException(
+          "cannot replace [" + firstSample + ", " + endSample() + ") with [" + from + ", " + to + ")");
+    }
+    rows = Math.toIntExact(to - from);
+    firstSample = from;
+    replace(newData);
+  }
+
+  /**
    * A buffer of at least {@code rows × cols} floats, not {@link #data()}, that an op may fill and
    * then pass to {@link #replace}: with a pooled block ({@link TileBuffers}) it is reused from tile
    * to tile instead of allocating a tile-sized array per op.

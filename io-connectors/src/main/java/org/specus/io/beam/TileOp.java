@@ -23,6 +23,25 @@ public interface TileOp extends Serializable {
   /** Transforms the block in place (or via {@link SignalBlock#replace}). */
   void apply(SignalBlock block, SideInputs sideInputs);
 
+  /**
+   * As {@link #apply(SignalBlock, SideInputs)}, telling {@code done} which rows of the block are
+   * final, every row once, so that the row ops after this one can run on them while they are in
+   * cache. The default tells all rows at the end; an op whose last pass finishes rows a few at a
+   * time (a filter) tells them as it goes. The block must stay in its buffer ({@code data()}).
+   */
+  default void apply(SignalBlock block, SideInputs sideInputs, RowRuns done) {
+    apply(block, sideInputs);
+    done.rows(0, block.rows());
+  }
+
+  /**
+   * This op as a {@link RowOp} for a {@code cols}-channel tile, or {@code null} if an output row
+   * depends on more than its own input row (or the op has a margin).
+   */
+  default RowOp rowOp(SideInputs sideInputs, int cols) {
+    return null;
+  }
+
   /** Parameters as stored in the output's provenance, enough to re-run the op. */
   Map<String, Object> describe();
 
