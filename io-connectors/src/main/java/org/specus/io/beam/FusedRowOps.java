@@ -7,7 +7,9 @@ import org.specus.io.StageTimes;
  * Runs one op of a chain and the {@link RowOp}s right after it together: as the first op finishes
  * rows ({@link TileOp#apply(SignalBlock, SideInputs, RowRuns)}), each run of them goes through
  * every row op at once, and the kept rows land cropped in the block's spare buffer, which becomes
- * the block.
+ * the block. When every row op works in place (the statistics pass: filter, then median), the
+ * rows stay where they are and the block is cropped at the end, so no spare buffer is needed:
+ * a spare per worker would be another tile-sized array held for the run.
  *
  * <p>Why: run one after the other, each op streams the whole tile (~50 MB for 384 channels)
  * through memory, and the crop after the filter moves it once more. A run of {@value #RUN_ROWS}
@@ -23,6 +25,7 @@ final class FusedRowOps implements RowRuns.Consumer {
   private final List<RowOp> rowOps;
   private final int keepFrom;
   private final boolean timed;
+  private final boolean allInPlace;
   private final long[] wall;
   private final long[] cpu;
   private float[] out;
@@ -32,6 +35,7 @@ final class FusedRowOps implements RowRuns.Consumer {
     this.rowOps = rowOps;
     this.keepFrom = keepFrom;
     this.timed = timed;
+    this.allInPlace = rowOps.stream().allMatch(RowOp::inPlace);
     this.wall = new long[rowOps.size()];
     this.cpu = new long[rowOps.size()];
   }
@@ -51,7 +55,11 @@ final class FusedRowOps implements RowRuns.Consumer {
     RowRuns runs = new RowRuns(from, to, RUN_ROWS, fused);
     head.apply(block, sideInputs, runs);
     runs.finish();
-    block.replace(fused.output(), keepFrom, keepTo);
+    if (fused.allInPlace) {
+      block.crop(keepFrom, keepTo);
+    } else {
+      block.replace(fused.output(), keepFrom, keepTo);
+    }
     if (phase != null) {
       StageTimes.Mark end = StageTimes.mark();
       long headWall = end.wall() - start.wall();
@@ -76,7 +84,7 @@ final class FusedRowOps implements RowRuns.Consumer {
   @Override
   public void run(int from, int to) {
     float[] data = block.data();
-    float[] dst = output();
+    float[] dst = allInPlace ? data : output();
     int n = to - from;
     boolean inData = true; // where the run's rows are now: data at from, or the output at from - keepFrom
     StageTimes.Mark t = timed ? StageTimes.mark() : null;
@@ -100,7 +108,7 @@ final class FusedRowOps implements RowRuns.Consumer {
         t = now;
       }
     }
-    if (inData) {
+    if (inData && !allInPlace) {
       System.arraycopy(data, from * block.cols(), dst, (from - keepFrom) * block.cols(), n * block.cols());
     }
   }
