@@ -58,14 +58,39 @@ final class OpHarness {
     for (TileOp op : ops) {
       chain = chain.then(op);
     }
-    int margin = chain.marginSamples();
+    OpChain c = chain;
+    return tiled(x, rows, cols, tile, chain.marginSamples(), (block, start, end) -> c.run(block, start, end, sides, null));
+  }
+
+  /**
+   * As {@link #run}, but every op over the whole block in turn, cropping after each, as the chain
+   * ran before row ops were fused with the op before them: the reference for the fused chain.
+   */
+  static float[] runInTurn(List<TileOp> ops, float[] x, int rows, int cols, int tile, SideInputs sides) {
+    int margin = ops.stream().mapToInt(TileOp::marginSamples).sum();
+    return tiled(x, rows, cols, tile, margin, (block, start, end) -> {
+      int remaining = margin;
+      for (TileOp op : ops) {
+        op.apply(block, sides);
+        remaining -= op.marginSamples();
+        block.crop(Math.max(block.firstSample(), start - remaining), Math.min(block.endSample(), end + remaining));
+      }
+    });
+  }
+
+  /** What runs on one tile's block, which holds [start, end) with margins, leaving exactly [start, end). */
+  private interface TileRun {
+    void run(SignalBlock block, long start, long end);
+  }
+
+  private static float[] tiled(float[] x, int rows, int cols, int tile, int margin, TileRun run) {
     float[] out = new float[rows * cols];
     for (int start = 0; start < rows; start += tile) {
       int end = Math.min(rows, start + tile);
       int from = Math.max(0, start - margin);
       int to = Math.min(rows, end + margin);
       SignalBlock block = new SignalBlock(Arrays.copyOfRange(x, from * cols, to * cols), to - from, cols, from);
-      chain.run(block, start, end, sides, null);
+      run.run(block, start, end);
       System.arraycopy(block.data(), 0, out, start * cols, (end - start) * cols);
     }
     return out;
