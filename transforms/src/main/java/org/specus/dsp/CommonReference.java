@@ -33,6 +33,13 @@ public final class CommonReference {
     new Medians(cols, vector).subtract(block, 0, rows);
   }
 
+  private static void checkRows(float[] block, int from, int to, int cols) {
+    if (from < 0 || from > to) {
+      throw new IllegalArgumentException("rows " + from + ".." + to + ": need 0 <= from <= to");
+    }
+    SosFilter.checkBlock(block, to, cols, block);
+  }
+
   /**
    * The median reference a run of rows at a time, for a block whose rows arrive in runs (as a
    * filter finishes them): one per block and thread, as it carries {@link RowMedians}' prediction
@@ -53,7 +60,7 @@ public final class CommonReference {
 
     /** Subtracts each row's median over the channels from rows {@code from..to} of {@code block}. */
     public void subtract(float[] block, int from, int to) {
-      SosFilter.checkBlock(block, to, cols, block);
+      checkRows(block, from, to, cols);
       for (int t = from; t < to; t++) {
         final int off = t * cols;
         final float med = medians.median(block, off, cols);
@@ -71,7 +78,7 @@ public final class CommonReference {
 
   /** {@link #subtractAverage(float[], int, int)} on rows {@code from..to} of the block. */
   public static void subtractAverage(float[] block, int from, int to, int cols) {
-    SosFilter.checkBlock(block, to, cols, block);
+    checkRows(block, from, to, cols);
     for (int t = from; t < to; t++) {
       final int off = t * cols;
       double sum = 0;

@@ -14,8 +14,9 @@ import org.specus.io.StageTimes;
  * <p>Why: run one after the other, each op streams the whole tile (~50 MB for 384 channels)
  * through memory, and the crop after the filter moves it once more. A run of {@value #RUN_ROWS}
  * rows is still in L2 when the median reference and the whitening product reach it: ~15 ms less
- * CPU per 1 s tile of the default chain (KernelTimes: {@code chainInTurn} against
- * {@code chainFused}). The results are the same bits, as every op works row by row.
+ * CPU per 1 s tile of the default chain on one thread (KernelTimes: {@code chainInTurn} against
+ * {@code chainFused}), 6–9 ms in the pipeline, where three tiles share two cores (bench/README).
+ * The results are the same bits, as every op works row by row.
  */
 final class FusedRowOps implements RowRuns.Consumer {
   /** Rows per run: 6 × the filter's 32-row chunks, ~300 KB for 384 channels. */
@@ -41,7 +42,7 @@ final class FusedRowOps implements RowRuns.Consumer {
   }
 
   /**
-   * Applies {@code head} then {@code rowOps} (the ops {@code names} after it) to {@code block},
+   * Applies {@code head} then {@code rowOps} (the row forms of the ops {@code following} it) to {@code block},
    * which is left holding samples {@code [keepFrom, keepTo)}. With a {@code phase}, each op's time
    * is added to {@link StageTimes} as {@code phase.name}, the first op's being what the row ops
    * did not use.
