@@ -69,13 +69,18 @@ final class SosFilterVector {
   static void run5(SosFilter.Coefficients k, float[] src, float[] dst, int from, int to, int cols,
       boolean reverse, double[][] z0, double[][] z1, double[] scratch, SosFilter.FinishedRows done) {
     final int end = cols - cols % L;
+    final boolean bandpassShape = hasBandpassShape(k);
     for (int passed = 0; passed < to - from; passed += CHUNK_ROWS) {
       final int m = Math.min(CHUNK_ROWS, to - from - passed);
       final int base = (reverse ? to - passed - m : from + passed) * cols;
       final int n = m * cols;
       toDouble(src, base, scratch, n);
       for (int c = 0; c < end; c += L) {
-        chunk5(k, scratch, m, cols, c, reverse, z0, z1);
+        if (bandpassShape) {
+          chunkBandpass5(k, scratch, m, cols, c, reverse, z0, z1);
+        } else {
+          chunk5(k, scratch, m, cols, c, reverse, z0, z1);
+        }
       }
       for (int c = end; c < cols; c++) {
         for (int r = 0; r < m; r++) {
@@ -164,6 +169,93 @@ final class SosFilterVector {
       y = x0.fma(b40, p4);
       p4 = y.fma(a41, x0.fma(b41, q4));
       q4 = y.fma(a42, x0.mul(b42));
+      y.intoArray(x, off);
+    }
+    p0.intoArray(z0[0], c);
+    q0.intoArray(z1[0], c);
+    p1.intoArray(z0[1], c);
+    q1.intoArray(z1[1], c);
+    p2.intoArray(z0[2], c);
+    q2.intoArray(z1[2], c);
+    p3.intoArray(z0[3], c);
+    q3.intoArray(z1[3], c);
+    p4.intoArray(z0[4], c);
+    q4.intoArray(z1[4], c);
+  }
+
+  /**
+   * Whether the cascade has the shape of every 5th-order Butterworth bandpass that scipy's
+   * {@code zpk2sos} (and {@link Butterworth}) makes: the gain in the first section, and sections
+   * 1-4 with numerators {@code [1, b1, 1]}, {@code [1, b1, -1]}, {@code [1, b1, 1]},
+   * {@code [1, b1, 1]} (zeros at z = ±1; for 300-6000 Hz: b1 = 2, 0, -2, -2). Checked for cut-offs
+   * from 150 to 9000 Hz at 20 to 40 kHz.
+   */
+  static boolean hasBandpassShape(SosFilter.Coefficients k) {
+    return k.sections == 5
+        && k.b0[1] == 1 && k.b0[2] == 1 && k.b0[3] == 1 && k.b0[4] == 1
+        && k.b2[1] == 1 && k.b2[2] == -1 && k.b2[3] == 1 && k.b2[4] == 1;
+  }
+
+  /**
+   * {@link #chunk5} for a cascade of {@link #hasBandpassShape}, with the products by the unit
+   * coefficients left out: {@code fma(1, x, z0)} is {@code x + z0}, {@code 1·x} is {@code x} and
+   * {@code -1·x} is {@code -x}, all exactly, so the bits are {@link #chunk5}'s. What it gains:
+   * 21 operations per row instead of 25, and 8 fewer coefficient vectors, so that the states and
+   * coefficients (27 vectors) stay in the 32 vector registers instead of spilling: ~5 ns per row
+   * of 8 channels instead of ~6.5 in a microbenchmark (fresh JVMs, in L1).
+   */
+  private static void chunkBandpass5(SosFilter.Coefficients k, double[] x, int m, int cols, int c,
+      boolean reverse, double[][] z0, double[][] z1) {
+    final DoubleVector b00 = DoubleVector.broadcast(D, k.b0[0]);
+    final DoubleVector b01 = DoubleVector.broadcast(D, k.b1[0]);
+    final DoubleVector b02 = DoubleVector.broadcast(D, k.b2[0]);
+    final DoubleVector a01 = DoubleVector.broadcast(D, k.na1[0]);
+    final DoubleVector a02 = DoubleVector.broadcast(D, k.na2[0]);
+    final DoubleVector b11 = DoubleVector.broadcast(D, k.b1[1]);
+    final DoubleVector a11 = DoubleVector.broadcast(D, k.na1[1]);
+    final DoubleVector a12 = DoubleVector.broadcast(D, k.na2[1]);
+    final DoubleVector b21 = DoubleVector.broadcast(D, k.b1[2]);
+    final DoubleVector a21 = DoubleVector.broadcast(D, k.na1[2]);
+    final DoubleVector a22 = DoubleVector.broadcast(D, k.na2[2]);
+    final DoubleVector b31 = DoubleVector.broadcast(D, k.b1[3]);
+    final DoubleVector a31 = DoubleVector.broadcast(D, k.na1[3]);
+    final DoubleVector a32 = DoubleVector.broadcast(D, k.na2[3]);
+    final DoubleVector b41 = DoubleVector.broadcast(D, k.b1[4]);
+    final DoubleVector a41 = DoubleVector.broadcast(D, k.na1[4]);
+    final DoubleVector a42 = DoubleVector.broadcast(D, k.na2[4]);
+    DoubleVector p0 = DoubleVector.fromArray(D, z0[0], c);
+    DoubleVector q0 = DoubleVector.fromArray(D, z1[0], c);
+    DoubleVector p1 = DoubleVector.fromArray(D, z0[1], c);
+    DoubleVector q1 = DoubleVector.fromArray(D, z1[1], c);
+    DoubleVector p2 = DoubleVector.fromArray(D, z0[2], c);
+    DoubleVector q2 = DoubleVector.fromArray(D, z1[2], c);
+    DoubleVector p3 = DoubleVector.fromArray(D, z0[3], c);
+    DoubleVector q3 = DoubleVector.fromArray(D, z1[3], c);
+    DoubleVector p4 = DoubleVector.fromArray(D, z0[4], c);
+    DoubleVector q4 = DoubleVector.fromArray(D, z1[4], c);
+    final int step = reverse ? -cols : cols;
+    int off = (reverse ? m - 1 : 0) * cols + c;
+    for (int r = 0; r < m; r++, off += step) {
+      DoubleVector x0 = DoubleVector.fromArray(D, x, off);
+      DoubleVector y = x0.fma(b00, p0);
+      p0 = y.fma(a01, x0.fma(b01, q0));
+      q0 = y.fma(a02, x0.mul(b02));
+      x0 = y;
+      y = x0.add(p1);
+      p1 = y.fma(a11, x0.fma(b11, q1));
+      q1 = y.fma(a12, x0);
+      x0 = y;
+      y = x0.add(p2);
+      p2 = y.fma(a21, x0.fma(b21, q2));
+      q2 = y.fma(a22, x0.neg());
+      x0 = y;
+      y = x0.add(p3);
+      p3 = y.fma(a31, x0.fma(b31, q3));
+      q3 = y.fma(a32, x0);
+      x0 = y;
+      y = x0.add(p4);
+      p4 = y.fma(a41, x0.fma(b41, q4));
+      q4 = y.fma(a42, x0);
       y.intoArray(x, off);
     }
     p0.intoArray(z0[0], c);

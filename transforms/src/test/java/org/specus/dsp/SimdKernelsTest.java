@@ -2,6 +2,7 @@ package org.specus.dsp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
@@ -50,9 +51,14 @@ class SimdKernelsTest {
 
   @Test
   void bandpassVectorEqualsPlainBitForBit() {
-    Sos bandpass = Butterworth.bandpass(5, 300, 6000, 30000); // 5 sections: the unrolled kernel
+    // 5 sections in the shape of the default bandpass: the unrolled kernel without unit products
+    Sos bandpass = Butterworth.bandpass(5, 300, 6000, 30000);
+    // 5 sections of another shape (its [1, 0, -1] numerator comes first): the general unrolled kernel
+    Sos otherShape = Butterworth.bandpass(5, 300, 9000, 20000);
     Sos highpass = Butterworth.highpass(3, 300, 30000); // the generic section loop
-    for (Sos sos : new Sos[] {bandpass, highpass}) {
+    assertTrue(SosFilterVector.hasBandpassShape(new SosFilter.Coefficients(bandpass)));
+    assertFalse(SosFilterVector.hasBandpassShape(new SosFilter.Coefficients(otherShape)));
+    for (Sos sos : new Sos[] {bandpass, otherShape, highpass}) {
       for (int cols : CHANNELS) {
         int rows = 500;
         float[] x = noise(rows, cols, cols);
