@@ -37,11 +37,15 @@ public final class TileSink extends PTransform<Tiles, PCollection<SinkSummary>> 
   public static final int DEFAULT_ZSTD_LEVEL = 1;
 
   /**
-   * Tiles per bundle of the writing step (see {@link SpreadTiles}). Measured on 5 minutes of 384
-   * channels, DirectRunner on 2 cores: 4 tiles 82.7 s of CPU, 8 tiles 77.7–78.9 (main pass 31 s),
-   * 16 tiles 78.5 (main pass 33 s: a long last bundle).
+   * Tiles per bundle of the writing step (see {@link SpreadTiles}). Small enough that the last
+   * round of bundles keeps both cores busy: with 8, a 1-minute recording (60 tiles) made 8 bundles
+   * for 3 workers, and its last 8-tile bundle ran alone for about a second; with 4 it makes 15,
+   * five rounds of three. Measured with the DirectRunner on 2 cores, alternating runs: main pass
+   * of 1 minute 5.5–6.4 s against 6.4–7.0 s with 8; of 5 minutes 26.2–26.9 s against 27.2–27.7 s
+   * (the per-bundle set-up no longer costs what it did when 8 was chosen: 4 tiles then took 82.7 s
+   * of CPU at 5 minutes against 77.7–78.9 s).
    */
-  static final int TILES_PER_BUNDLE = 8;
+  static final int TILES_PER_BUNDLE = 4;
   /** Metrics namespace of the counters below, which the commit step sets once per run. */
   public static final String METRICS = "specus.sink";
   /** Tiles read, processed and written by this run. */
