@@ -243,7 +243,10 @@ public final class CovarianceAccumulator implements Serializable {
    * Serialised as one packed array: runners encode accumulators while combining, and written field
    * by field the n rows of the triangle (each a full row) and the 32768 bins made some 400 objects
    * and 1.4 MB per statistics chunk, enough {@code java.io} work to slow a short local run. Packed
-   * it is the triangle and the non-empty bins: 0.6 MB for 384 channels.
+   * it is the triangle and the non-empty bins: 0.6 MB for 384 channels. The DirectRunner copies
+   * the combine's state through the coder each time a bundle reaches it (110 encodings of an
+   * accumulator in a 1-minute run, early, while this code is not yet compiled), hence row-sized
+   * bulk copies rather than a value at a time.
    */
   private Object writeReplace() throws ObjectStreamException {
     return new Packed(this);
@@ -261,10 +264,9 @@ public final class CovarianceAccumulator implements Serializable {
       ByteBuffer b = ByteBuffer.allocate(Integer.BYTES + Long.BYTES + Double.BYTES * a.n * (a.n + 1) / 2
           + Integer.BYTES + bins * (Integer.BYTES + Long.BYTES));
       b.putInt(a.n).putLong(a.count);
-      for (int i = 0; i < a.n; i++) {
-        for (int j = i; j < a.n; j++) {
-          b.putDouble(a.xtx[i][j]);
-        }
+      for (int i = 0; i < a.n; i++) { // bulk copies: fast even before the JIT has compiled this
+        b.asDoubleBuffer().put(a.xtx[i], i, a.n - i);
+        b.position(b.position() + Double.BYTES * (a.n - i));
       }
       b.putInt(bins);
       for (int k = 0; k < HIST_BINS; k++) {
@@ -285,9 +287,8 @@ public final class CovarianceAccumulator implements Serializable {
         CovarianceAccumulator a = new CovarianceAccumulator(n);
         a.count = b.getLong();
         for (int i = 0; i < a.n; i++) {
-          for (int j = i; j < a.n; j++) {
-            a.xtx[i][j] = b.getDouble();
-          }
+          b.asDoubleBuffer().get(a.xtx[i], i, a.n - i);
+          b.position(b.position() + Double.BYTES * (a.n - i));
         }
         for (int bins = b.getInt(); bins > 0; bins--) {
           a.absHist[b.getInt()] = b.getLong();
