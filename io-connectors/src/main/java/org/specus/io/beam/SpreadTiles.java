@@ -26,10 +26,11 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * <p>{@link #waitingFor} holds the tiles back until the side inputs of the step they go to are
  * ready, gathered into one element (one group of a single key). Why: the DirectRunner re-runs a
  * step whose side inputs are not ready every time anything else in the pipeline produces output,
- * setting the step up afresh each time (it translates the step to its proto form twice). Spread before the whitening matrix existed, the main pass's 15 bundles were set up some
- * 500 times during a 1-minute run's statistics pass, on the cores that pass needed. Held back tile
- * by tile, the holding step itself was still set up ~1.4 times per tile (85 times at 1 minute, 417
- * at 5 minutes); as one element, 37-44 times at either length.
+ * setting the step up afresh each time (it translates the step to its proto form twice). Spread
+ * before the whitening matrix existed, the main pass's 15 bundles were set up some 500 times
+ * during a 1-minute run's statistics pass, on the cores that pass needed. Held back tile by tile,
+ * the holding step itself was still set up ~1.4 times per tile (85 times at 1 minute, 417 at 5
+ * minutes); as one element, 37-44 times at either length.
  */
 public final class SpreadTiles extends PTransform<PCollection<Tile>, PCollection<Tile>> {
   private final int tilesPerBundle;
