@@ -200,7 +200,7 @@ final class SosFilterVector {
    * {@link #chunk5} for a cascade of {@link #hasBandpassShape}, with the products by the unit
    * coefficients left out: {@code fma(1, x, z0)} is {@code x + z0}, {@code 1·x} is {@code x} and
    * {@code -1·x} is {@code -x}, all exactly, so the bits are {@link #chunk5}'s. What it gains:
-   * 21 operations per row instead of 25, and 8 fewer coefficient vectors, so that the states and
+   * 22 operations per row instead of 25, and 8 fewer coefficient vectors, so that the states and
    * coefficients (27 vectors) stay in the 32 vector registers instead of spilling: ~5 ns per row
    * of 8 channels instead of ~6.5 in a microbenchmark (fresh JVMs, in L1). A copy of
    * {@link #chunk5}'s loop rather than per-section flags inside it: a branch per section and row
