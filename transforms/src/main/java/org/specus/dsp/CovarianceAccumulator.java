@@ -5,6 +5,7 @@ import java.io.ObjectStreamException;
 import java.io.Serializable;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.DoubleBuffer;
 
 /**
  * Accumulates the channel Gram matrix {@code XᵀX} (double) and the sample count N from
@@ -264,10 +265,11 @@ public final class CovarianceAccumulator implements Serializable {
       ByteBuffer b = ByteBuffer.allocate(Integer.BYTES + Long.BYTES + Double.BYTES * a.n * (a.n + 1) / 2
           + Integer.BYTES + bins * (Integer.BYTES + Long.BYTES));
       b.putInt(a.n).putLong(a.count);
+      DoubleBuffer triangle = b.asDoubleBuffer();
       for (int i = 0; i < a.n; i++) { // bulk copies: fast even before the JIT has compiled this
-        b.asDoubleBuffer().put(a.xtx[i], i, a.n - i);
-        b.position(b.position() + Double.BYTES * (a.n - i));
+        triangle.put(a.xtx[i], i, a.n - i);
       }
+      b.position(b.position() + Double.BYTES * triangle.position());
       b.putInt(bins);
       for (int k = 0; k < HIST_BINS; k++) {
         if (a.absHist[k] != 0) {
@@ -286,10 +288,11 @@ public final class CovarianceAccumulator implements Serializable {
         }
         CovarianceAccumulator a = new CovarianceAccumulator(n);
         a.count = b.getLong();
+        DoubleBuffer triangle = b.asDoubleBuffer();
         for (int i = 0; i < a.n; i++) {
-          b.asDoubleBuffer().get(a.xtx[i], i, a.n - i);
-          b.position(b.position() + Double.BYTES * (a.n - i));
+          triangle.get(a.xtx[i], i, a.n - i);
         }
+        b.position(b.position() + Double.BYTES * triangle.position());
         for (int bins = b.getInt(); bins > 0; bins--) {
           a.absHist[b.getInt()] = b.getLong();
         }
