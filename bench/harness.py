@@ -128,6 +128,10 @@ def main():
                     cmd = [sys.executable, os.path.join(HERE, "baseline_numpy.py"), rec, out, "--workers", "2"]
                 shutil.rmtree(out, ignore_errors=True) if out.endswith(".zarr") else None
                 log = os.path.join(a.work, f"{tool}-{m:g}m-r{r}.log")
+                # The previous run's output, deleted or not, may still be going to disk (the
+                # baseline writes 2.8 GB a minute through the page cache); flushing it here, untimed, keeps
+                # each run from paying for the one before.
+                os.sync()
                 wall, peak, l0, l1 = run(cmd, env=env, log=log)
                 out_bytes = (sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(out) for f in fs)
                              if os.path.isdir(out) else os.path.getsize(out))
