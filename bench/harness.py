@@ -105,7 +105,7 @@ def main():
     ap.add_argument("--kernels", help="JMH CSV (bench/jmh.sh) to include in the report")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
-    results, stages = [], []
+    results, stages, phases = [], [], []
     for m in a.minutes:
         rec = synth(a.work, m)
         in_mb = os.path.getsize(rec) / 1e6
@@ -144,6 +144,7 @@ def main():
                       f"{peak:6.0f} MB  (load {l0:.1f} -> {l1:.1f})", file=sys.stderr)
                 if stage_file and os.path.exists(stage_file):
                     tiles = round(m * 60)
+                    phases.append(run_phases(stage_file, m, r, wall))
                     with open(stage_file) as f:
                         for s in csv.DictReader(f):
                             per = tiles if s["stage"].startswith("main.") else 1
@@ -159,7 +160,8 @@ def main():
                     os.remove(out)
     write_csv(os.path.join(a.work, "results.csv"), results)
     write_csv(os.path.join(a.work, "stages.csv"), stages)
-    report = make_report(results, stages, a.kernels)
+    write_csv(os.path.join(a.work, "phases.csv"), phases)
+    report = make_report(results, stages, phases, a.kernels)
     with open(os.path.join(a.work, "report.md"), "w") as f:
         f.write(report)
     print(report)
@@ -176,9 +178,25 @@ def write_csv(path, rows):
         w.writerows(rows)
 
 
-def make_report(results, stages, kernels):
+def run_phases(stage_file, minutes, rnd, wall):
+    """A Specus run's timeline from its stage timers (seconds since JVM start): what comes before
+    the first tile is the same at every length, the main pass grows with it."""
+    with open(stage_file) as f:
+        t = {s["stage"]: s for s in csv.DictReader(f)}
+    stats_start = min(float(s["first_s"]) for k, s in t.items() if k.startswith("statistics."))
+    matrix = float(t["statistics.whitening_matrix"]["last_s"])
+    main_start = min(float(s["first_s"]) for k, s in t.items() if k.startswith("main."))
+    main_end = max(float(s["last_s"]) for k, s in t.items() if k.startswith("main."))
+    return dict(minutes=minutes, round=rnd, wall_s=round(wall, 2), start_up_s=stats_start,
+                statistics_s=round(matrix - stats_start, 2), hand_over_s=round(main_start - matrix, 2),
+                main_pass_s=round(main_end - main_start, 2),
+                main_pass_x_real_time=round(minutes * 60 / (main_end - main_start), 2),
+                after_last_tile_s=round(wall - main_end, 2))
+
+
+def make_report(results, stages, phases, kernels):
     lines = ["## End to end (default chain, 384 channels, float32 output, 2 cores)", "",
-             "| minutes | tool | wall s | x real time | input MB/s | peak RSS MB | output GB | load before/after | Specus / baseline |",
+             "| minutes | tool | wall s | x real time | input MB/s | peak RSS MB | output GB | load before/after | Specus / fastest baseline |",
              "|---|---|---|---|---|---|---|---|---|"]
     best = {}
     for r in results:
@@ -197,6 +215,15 @@ def make_report(results, stages, kernels):
         for s in stages:
             lines.append(f"| {s['minutes']} | {s['round']} | {s['stage']} | {s['calls']} | {s['cpu_ms_per_tile']} | "
                          f"{s['wall_ms_per_tile']} | {s['cpu_s']} | {s['wall_s']} |")
+    if phases:
+        lines += ["", "## Where a Specus run's time goes (s; start-up = JVM start to the first statistics read, "
+                  "after the last tile includes the process launch before the JVM started)", "",
+                  "| minutes | round | wall s | start-up | statistics | hand-over | main pass | "
+                  "main pass x real time | after the last tile |", "|---|---|---|---|---|---|---|---|---|"]
+        for p in phases:
+            lines.append(f"| {p['minutes']} | {p['round']} | {p['wall_s']} | {p['start_up_s']} | {p['statistics_s']} | "
+                         f"{p['hand_over_s']} | {p['main_pass_s']} | {p['main_pass_x_real_time']} | "
+                         f"{p['after_last_tile_s']} |")
     if kernels and os.path.exists(kernels):
         lines += ["", "## Kernels (JMH, single thread, ms per call; bench/jmh.sh)", "",
                   "| benchmark | simd | ms/op | ± error |", "|---|---|---|---|"]
