@@ -134,9 +134,9 @@ def main():
                     cmd = [sys.executable, os.path.join(HERE, "baseline_numpy.py"), rec, out, "--workers", "2"]
                 shutil.rmtree(out, ignore_errors=True) if out.endswith(".zarr") else None
                 log = os.path.join(a.work, f"{tool}-{m:g}m-r{r}.log")
-                # The previous run's output, deleted or not, may still be going to disk (the
-                # baseline writes 2.8 GB a minute through the page cache); flushing it here, untimed, keeps
-                # each run from paying for the one before.
+                # The previous run's output, deleted or not, may still be going to disk (the baseline
+                # writes 2.8 GB a minute through the page cache); flushing it here, untimed, keeps each
+                # run from paying for the one before.
                 os.sync()
                 wall, peak, l0, l1 = run(cmd, env=env, log=log)
                 out_bytes = (sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(out) for f in fs)
@@ -150,7 +150,9 @@ def main():
                       f"{peak:6.0f} MB  (load {l0:.1f} -> {l1:.1f})", file=sys.stderr)
                 if stage_file and os.path.exists(stage_file):
                     tiles = round(m * 60)
-                    phases.append(run_phases(stage_file, m, r, wall))
+                    phase = run_phases(stage_file, m, r, wall)
+                    if phase:
+                        phases.append(phase)
                     with open(stage_file) as f:
                         for s in csv.DictReader(f):
                             per = tiles if s["stage"].startswith("main.") else 1
@@ -189,6 +191,8 @@ def run_phases(stage_file, minutes, rnd, wall):
     the first tile is the same at every length, the main pass grows with it."""
     with open(stage_file) as f:
         t = {s["stage"]: s for s in csv.DictReader(f)}
+    if "statistics.whitening_matrix" not in t or not any(k.startswith("main.") for k in t):
+        return None  # not the default chain's two passes
     stats_start = min(float(s["first_s"]) for k, s in t.items() if k.startswith("statistics."))
     matrix = float(t["statistics.whitening_matrix"]["last_s"])
     main_start = min(float(s["first_s"]) for k, s in t.items() if k.startswith("main."))
