@@ -150,18 +150,19 @@ def main():
                       f"{peak:6.0f} MB  (load {l0:.1f} -> {l1:.1f})", file=sys.stderr)
                 if stage_file and os.path.exists(stage_file):
                     tiles = round(m * 60)
-                    phase = run_phases(stage_file, m, r, wall)
+                    with open(stage_file) as f:
+                        timers = list(csv.DictReader(f))
+                    phase = run_phases(timers, m, r, wall)
                     if phase:
                         phases.append(phase)
-                    with open(stage_file) as f:
-                        for s in csv.DictReader(f):
-                            per = tiles if s["stage"].startswith("main.") else 1
-                            stages.append(dict(minutes=m, round=r, stage=s["stage"], calls=s["calls"],
-                                               cpu_s=s["cpu_s"], wall_s=s["wall_s"],
-                                               cpu_ms_per_tile=round(float(s["cpu_s"]) * 1000 / per, 1)
-                                               if per > 1 else "",
-                                               wall_ms_per_tile=round(float(s["wall_s"]) * 1000 / per, 1)
-                                               if per > 1 else ""))
+                    for s in timers:
+                        per = tiles if s["stage"].startswith("main.") else 1
+                        stages.append(dict(minutes=m, round=r, stage=s["stage"], calls=s["calls"],
+                                           cpu_s=s["cpu_s"], wall_s=s["wall_s"],
+                                           cpu_ms_per_tile=round(float(s["cpu_s"]) * 1000 / per, 1)
+                                           if per > 1 else "",
+                                           wall_ms_per_tile=round(float(s["wall_s"]) * 1000 / per, 1)
+                                           if per > 1 else ""))
                 if out.endswith(".zarr"):
                     shutil.rmtree(out, ignore_errors=True)
                 else:
@@ -186,11 +187,10 @@ def write_csv(path, rows):
         w.writerows(rows)
 
 
-def run_phases(stage_file, minutes, rnd, wall):
-    """A Specus run's timeline from its stage timers (seconds since JVM start): what comes before
-    the first tile is the same at every length, the main pass grows with it."""
-    with open(stage_file) as f:
-        t = {s["stage"]: s for s in csv.DictReader(f)}
+def run_phases(timers, minutes, rnd, wall):
+    """A Specus run's timeline from its stage timers (rows of the stage file; seconds since JVM
+    start): what comes before the first tile is the same at every length, the main pass grows with it."""
+    t = {s["stage"]: s for s in timers}
     if "statistics.whitening_matrix" not in t or not any(k.startswith("main.") for k in t):
         return None  # not the default chain's two passes
     stats_start = min(float(s["first_s"]) for k, s in t.items() if k.startswith("statistics."))

@@ -245,9 +245,9 @@ public final class CovarianceAccumulator implements Serializable {
    * by field the n rows of the triangle (each a full row) and the 32768 bins made some 400 objects
    * and 1.4 MB per statistics chunk, enough {@code java.io} work to slow a short local run. Packed
    * it is the triangle and the non-empty bins: 0.6 MB for 384 channels. The DirectRunner copies
-   * the combine's state through the coder each time a bundle reaches it (110 encodings of an
-   * accumulator in a 1-minute run, early, while this code is not yet compiled), hence row-sized
-   * bulk copies rather than a value at a time.
+   * the combine's state through the coder each time a bundle reaches it (60 encodings of an
+   * accumulator in a 1-minute run, 110 with the statistics in bundles of 2, early, while this code
+   * is not yet compiled), hence row-sized bulk copies rather than a value at a time.
    */
   private Object writeReplace() throws ObjectStreamException {
     return new Packed(this);
