@@ -31,7 +31,7 @@ final class PartialCovarianceFn extends DoFn<Tile, KV<Long, CovarianceAccumulato
   /**
    * Buffers per bundle, not per instance: the DirectRunner keeps this pass's instances until the
    * whole pipeline ends, and their chunk-sized arrays (~27 MB each for 384 channels) held ~80 MB of
-   * the heap all through the main pass. A bundle is two chunks.
+   * the heap all through the main pass. A bundle is four chunks ({@code Whiten.CHUNKS_PER_BUNDLE}).
    */
   @StartBundle
   public void startBundle() {
