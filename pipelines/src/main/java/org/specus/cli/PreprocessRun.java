@@ -10,6 +10,7 @@ import org.specus.io.ReaderOptions;
 import org.specus.io.beam.OpenRecordings;
 import org.specus.io.beam.RecordingInfo;
 import org.specus.io.output.OutputLock;
+import org.specus.io.output.OutputStore;
 import org.specus.pipeline.PeakMemory;
 import org.specus.pipeline.PreprocessConfig;
 import org.specus.pipeline.FlinkJobStatus;
@@ -42,8 +43,12 @@ final class PreprocessRun {
     RecordingInfo rec = plan.recording();
     double wall;
     PreprocessJob.Outcome outcome;
+    boolean wasComplete;
     // One run per output at a time (a batch run may be writing it too); released when the run ends.
     try (OutputLock lock = OutputLock.acquire(output)) {
+      // A rerun into a finished result of the same configuration checks every tile and keeps the
+      // intact ones: the summary must not call that resuming an interrupted run.
+      wasComplete = OutputStore.isComplete(output);
       if (replaceOutdated) {
         job.claimOutputReplacing(plan);
       } else {
@@ -73,8 +78,14 @@ final class PreprocessRun {
     out.printf("  recording    %.1f s, %d channels at %s Hz%n", rec.durationSeconds(), rec.numChannels(), rec.samplingRate());
     out.printf("  wall time    %.1f s (%.2fx real time)%n", wall, rec.durationSeconds() / wall);
     if (outcome.tilesReused() > 0) {
-      out.printf("  resumed      %d %s kept from an interrupted run, %d computed%n", outcome.tilesReused(),
-          config.format().equals("zarr") ? "shards" : "tiles", outcome.tilesComputed());
+      String tiles = config.format().equals("zarr") ? "shards" : "tiles";
+      if (wasComplete) {
+        out.printf("  kept         %d %s of the finished result already there (checked intact), %d computed%n",
+            outcome.tilesReused(), tiles, outcome.tilesComputed());
+      } else {
+        out.printf("  resumed      %d %s kept from an interrupted run, %d computed%n", outcome.tilesReused(), tiles,
+            outcome.tilesComputed());
+      }
     }
     out.printf("  peak memory  %s resident%n", peak < 0 ? "unknown" : megabytes(peak));
     printBadChannels(output, out);

@@ -95,7 +95,7 @@ public final class PreprocessJob {
     return new OutputStore.ResultKey(hash(config.toMap()), inputFingerprint, SoftwareVersion.get());
   }
 
-  /** How a run ended, and how many tiles it computed and kept from an interrupted run. */
+  /** How a run ended, and how many tiles it computed and kept from an earlier run of the same result. */
   public record Outcome(PipelineResult.State state, long tilesComputed, long tilesReused) {}
 
   /** As {@link #execute}, also reporting the sink's counts of computed and reused tiles. */

@@ -156,6 +156,23 @@ class CommandLineTest {
     assertTrue(OutputStore.isComplete(out), "the refused run must leave the existing result alone");
     Result same = run("preprocess", bin.toString(), "-o", out.toString());
     assertEquals(0, same.code(), "the same configuration may be rerun in place: " + same.err());
+    assertTrue(same.out().contains("shards of the finished result already there (checked intact), 0 computed"),
+        same.out());
+    assertFalse(same.out().contains("interrupted"), "the result was finished, not interrupted:\n" + same.out());
+  }
+
+  @Test
+  void aResumedRunSaysWhatItKept() throws Exception {
+    Path out = tmp.resolve("interrupted.zarr");
+    Result first = run("preprocess", bin.toString(), "-o", out.toString(), "--tile", "500ms");
+    assertEquals(0, first.code(), first.err());
+    // What a run killed after its last shard but before its completion marker leaves behind.
+    Files.move(out.resolve(OutputStore.COMPLETE), out.resolve(OutputStore.IN_PROGRESS));
+    Files.delete(out.resolve("traces_seg0/c/1/0"));
+    Result resumed = run("preprocess", bin.toString(), "-o", out.toString(), "--tile", "500ms");
+    assertEquals(0, resumed.code(), resumed.err());
+    assertTrue(resumed.out().contains("resumed      3 shards kept from an interrupted run, 1 computed"), resumed.out());
+    assertTrue(OutputStore.isComplete(out));
   }
 
   @Test
