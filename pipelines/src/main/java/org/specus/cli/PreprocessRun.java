@@ -73,19 +73,15 @@ final class PreprocessRun {
     long peak = PeakMemory.residentBytes();
     out.println();
     out.printf("  input        %s%n", input);
-    String unit = config.format().equals("zarr") ? "shards" : "tiles, " + config.format();
+    String tiles = config.format().equals("zarr") ? "shards" : "tiles";
+    String unit = tiles.equals("shards") ? tiles : tiles + ", " + config.format();
     out.printf("  output       %s (%d %s, %s)%n", output, plan.numTiles(), unit, megabytes(sizeOf(output)));
     out.printf("  recording    %.1f s, %d channels at %s Hz%n", rec.durationSeconds(), rec.numChannels(), rec.samplingRate());
     out.printf("  wall time    %.1f s (%.2fx real time)%n", wall, rec.durationSeconds() / wall);
     if (outcome.tilesReused() > 0) {
-      String tiles = config.format().equals("zarr") ? "shards" : "tiles";
-      if (wasComplete) {
-        out.printf("  kept         %d %s of the finished result already there (checked intact), %d computed%n",
-            outcome.tilesReused(), tiles, outcome.tilesComputed());
-      } else {
-        out.printf("  resumed      %d %s kept from an interrupted run, %d computed%n", outcome.tilesReused(), tiles,
-            outcome.tilesComputed());
-      }
+      out.printf("  %-12s %d %s %s, %d computed%n", wasComplete ? "kept" : "resumed", outcome.tilesReused(), tiles,
+          wasComplete ? "of the finished result already there (checked intact)" : "kept from an interrupted run",
+          outcome.tilesComputed());
     }
     out.printf("  peak memory  %s resident%n", peak < 0 ? "unknown" : megabytes(peak));
     printBadChannels(output, out);
