@@ -3,7 +3,7 @@
 numpy/scipy baseline (bench/baseline_numpy.py), alternately on the same synthetic recordings.
 
 Usage (bench/run.sh calls this): harness.py WORKDIR MINUTES... [--rounds N] [--no-baseline]
-                                 [--kernels KERNELS.csv]
+                                 [--kernels KERNELS.csv] [--check-disk]
 Writes WORKDIR/results.csv (one row per run), WORKDIR/stages.csv (Specus per-stage CPU and wall
 time per tile), WORKDIR/report.md (the tables printed at the end) and, through plot.py,
 WORKDIR/throughput.png and WORKDIR/memory.png.
@@ -93,8 +93,34 @@ def run(cmd, env=None, log=None):
     return wall, peak, load0, loadavg()
 
 
+def recording_path(work, minutes):
+    return os.path.join(work, f"bench{minutes:g}m_g0_t0.imec0.ap.bin")
+
+
+# Bytes per minute of the synthetic recordings (384 channels and the sync channel, int16, 30 kHz)
+# and of either tool's float32 output (384 channels).
+INPUT_BYTES_PER_MINUTE = 385 * 2 * 30000 * 60
+OUTPUT_BYTES_PER_MINUTE = 384 * 4 * 30000 * 60
+
+
+def check_disk(work, minutes):
+    """Exits with a message before any run if WORKDIR cannot hold the recordings still to be made
+    (they are kept for later runs) and the largest output (each is deleted after its run): a full
+    disk would otherwise show only at the 10-minute case, some 30 minutes in."""
+    to_make = sum(INPUT_BYTES_PER_MINUTE * m for m in set(minutes)
+                  if not os.path.exists(recording_path(work, m)))
+    largest_output = OUTPUT_BYTES_PER_MINUTE * max(minutes)
+    need = (to_make + largest_output) * 1.02  # chunk index, metadata and file system slack
+    free = shutil.disk_usage(work).free
+    if free < need:
+        sys.exit(f"harness: {work} has {free / 1e9:.1f} GB free, but the runs need about "
+                 f"{need / 1e9:.1f} GB ({to_make / 1e9:.1f} GB of recordings still to synthesise, "
+                 f"{largest_output / 1e9:.1f} GB for the {max(minutes):g}-minute output); free some "
+                 "space, choose another WORKDIR, or pass shorter lengths")
+
+
 def synth(work, minutes):
-    path = os.path.join(work, f"bench{minutes:g}m_g0_t0.imec0.ap.bin")
+    path = recording_path(work, minutes)
     if not os.path.exists(path):
         print(f"synthesising {minutes:g} min -> {path}", file=sys.stderr)
         subprocess.run([SPECUS, "synth", "-o", path, "--duration", f"{minutes * 60:g}s", "--seed", "1"],
@@ -109,8 +135,15 @@ def main():
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--kernels", help="JMH CSV (bench/jmh.sh) to include in the report")
+    ap.add_argument("--check-disk", action="store_true",
+                    help="only check that WORKDIR has room for these lengths, then exit")
     a = ap.parse_args()
+    if any(m <= 0 for m in a.minutes):
+        sys.exit(f"harness: recording lengths must be positive minutes, got {' '.join(f'{m:g}' for m in a.minutes)}")
     os.makedirs(a.work, exist_ok=True)
+    check_disk(a.work, a.minutes)
+    if a.check_disk:
+        return
     results, stages, phases = [], [], []
     for m in a.minutes:
         rec = synth(a.work, m)

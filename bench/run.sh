@@ -3,7 +3,8 @@
 # alternately on synthetic 384-channel recordings; prints the report and writes CSV + PNG plots.
 # Usage: bench/run.sh [WORKDIR] [MINUTES...]      (default: bench/work, 1 5 10)
 #   env: ROUNDS=N (default 1), NO_JMH=1, NO_BASELINE=1
-# Disk: about 50 GB free for the 10-minute case (13.9 GB input + 25.6 GB output, one at a time).
+# Disk: about 50 GB free for 1 5 10 from scratch (the recordings, 22 GB, are kept for later runs; the
+# largest output, 27.7 GB, is deleted after its run); checked before anything runs.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${1:-$here/bench/work}"; shift || true
@@ -12,6 +13,7 @@ mkdir -p "$work"
 /usr/bin/python3 -c 'import matplotlib' 2>/dev/null || { apt-get update -qq && apt-get install -y -qq python3-matplotlib >/dev/null; }
 python3 -c 'import numpy, scipy' || { echo "bench: python3 with numpy and scipy is needed for the baseline" >&2; exit 1; }
 "$here/specus" --version >/dev/null   # builds if needed
+python3 "$here/bench/harness.py" "$work" "${minutes[@]}" --check-disk   # before JMH's minutes, not after
 args=("$work" "${minutes[@]}" --rounds "${ROUNDS:-1}")
 if [ -z "${NO_JMH:-}" ]; then
   "$here/bench/jmh.sh" "$work/kernels.csv" -wi 2 -i 3 -w 2 -r 2 >/dev/null
