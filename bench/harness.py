@@ -28,12 +28,15 @@ def loadavg():
 
 
 class TreeRss:
-    """Peak of the summed resident memory of a process and its descendants, sampled every 50 ms.
-    The tree is looked up again every 0.5 s (walking all of /proc 20 times a second cost the
-    machine more than reading a few status files does)."""
+    """Peak of the summed resident memory of a process and its descendants, sampled every 50 ms:
+    all of it (VmRSS) and its anonymous part (RssAnon: heap, stacks, buffers, without pages of
+    mapped files). The second is the fair figure for the baseline, whose workers map the whole
+    input file: its cached pages count in their VmRSS, once per worker, though the kernel can drop
+    them at any time. The tree is looked up again every 0.5 s (walking all of /proc 20 times a
+    second cost the machine more than reading a few status files does)."""
 
     def __init__(self, pid):
-        self.pid, self.peak, self._stop = pid, 0, False
+        self.pid, self.peak, self.peak_anon, self._stop = pid, 0, 0, False
         self._t = threading.Thread(target=self._run, daemon=True)
         self._t.start()
 
@@ -55,28 +58,34 @@ class TreeRss:
         return out
 
     def _rss_kb(self, pid):
+        """(VmRSS, RssAnon) of one process in kB; zeros once it has gone."""
+        rss = anon = 0
         try:
             with open(f"/proc/{pid}/status") as f:
                 for line in f:
                     if line.startswith("VmRSS:"):
-                        return int(line.split()[1])
+                        rss = int(line.split()[1])
+                    elif line.startswith("RssAnon:"):
+                        anon = int(line.split()[1])
         except OSError:
             pass
-        return 0
+        return rss, anon
 
     def _run(self):
         tree, tick = [self.pid], 0
         while not self._stop:
             if tick % 10 == 0:
                 tree = self._tree()
-            self.peak = max(self.peak, sum(self._rss_kb(p) for p in tree))
+            sizes = [self._rss_kb(p) for p in tree]
+            self.peak = max(self.peak, sum(r for r, _ in sizes))
+            self.peak_anon = max(self.peak_anon, sum(a for _, a in sizes))
             tick += 1
             time.sleep(0.05)
 
     def stop(self):
         self._stop = True
         self._t.join()
-        return self.peak / 1024
+        return self.peak / 1024, self.peak_anon / 1024
 
 
 def run(cmd, env=None, log=None):
@@ -87,10 +96,10 @@ def run(cmd, env=None, log=None):
         rss = TreeRss(p.pid)
         rc = p.wait()
     wall = time.time() - t0
-    peak = rss.stop()
+    peak, peak_anon = rss.stop()
     if rc != 0:
         sys.exit(f"harness: {' '.join(cmd)} failed (exit {rc}); see {log}")
-    return wall, peak, load0, loadavg()
+    return wall, peak, peak_anon, load0, loadavg()
 
 
 def recording_path(work, minutes):
@@ -171,16 +180,16 @@ def main():
                 # writes 2.8 GB a minute through the page cache); flushing it here, untimed, keeps each
                 # run from paying for the one before.
                 os.sync()
-                wall, peak, l0, l1 = run(cmd, env=env, log=log)
+                wall, peak, peak_anon, l0, l1 = run(cmd, env=env, log=log)
                 out_bytes = (sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(out) for f in fs)
                              if os.path.isdir(out) else os.path.getsize(out))
                 row = dict(tool=tool, minutes=m, round=r, wall_s=round(wall, 2),
                            x_real_time=round(seconds / wall, 2), input_mb_s=round(in_mb / wall, 1),
-                           peak_rss_mb=round(peak), output_gb=round(out_bytes / 1e9, 2),
+                           peak_rss_mb=round(peak), peak_anon_mb=round(peak_anon), output_gb=round(out_bytes / 1e9, 2),
                            load_before=l0, load_after=l1)
                 results.append(row)
                 print(f"  {tool:8s} {m:4g} min round {r}: {wall:7.1f} s  {seconds / wall:5.2f}x  "
-                      f"{peak:6.0f} MB  (load {l0:.1f} -> {l1:.1f})", file=sys.stderr)
+                      f"{peak:6.0f} MB ({peak_anon:.0f} anonymous)  (load {l0:.1f} -> {l1:.1f})", file=sys.stderr)
                 if stage_file and os.path.exists(stage_file):
                     tiles = round(m * 60)
                     with open(stage_file) as f:
@@ -239,8 +248,9 @@ def run_phases(timers, minutes, rnd, wall):
 
 def make_report(results, stages, phases, kernels):
     lines = ["## End to end (default chain, 384 channels, float32 output, 2 cores)", "",
-             "| minutes | tool | wall s | x real time | input MB/s | peak RSS MB | output GB | load before/after | Specus / fastest baseline |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "| minutes | tool | wall s | x real time | input MB/s | peak RSS MB | peak anonymous MB | output GB "
+             "| load before/after | Specus / fastest baseline |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     best = {}
     for r in results:
         k = (r["minutes"], r["tool"])
@@ -250,7 +260,7 @@ def make_report(results, stages, phases, kernels):
         if r["tool"] == "specus" and (r["minutes"], "baseline") in best:
             ratio = f"{best[(r['minutes'], 'baseline')] / r['wall_s']:.2f}x"
         lines.append(f"| {r['minutes']} | {r['tool']} | {r['wall_s']} | {r['x_real_time']} | {r['input_mb_s']} | "
-                     f"{r['peak_rss_mb']} | {r['output_gb']} | {r['load_before']:.1f}/{r['load_after']:.1f} | {ratio} |")
+                     f"{r['peak_rss_mb']} | {r['peak_anon_mb']} | {r['output_gb']} | {r['load_before']:.1f}/{r['load_after']:.1f} | {ratio} |")
     if stages:
         lines += ["", "## Specus per stage (CPU ms and wall ms per 1 s tile, summed over worker threads; "
                   "statistics.* are totals in s)", "",
