@@ -13,7 +13,7 @@ mkdir -p "$work"
 /usr/bin/python3 -c 'import matplotlib' 2>/dev/null || { apt-get update -qq && apt-get install -y -qq python3-matplotlib >/dev/null; }
 python3 -c 'import numpy, scipy' || { echo "bench: python3 with numpy and scipy is needed for the baseline" >&2; exit 1; }
 "$here/specus" --version >/dev/null   # builds if needed
-python3 "$here/bench/harness.py" "$work" "${minutes[@]}" --check-disk   # before JMH's minutes, not after
+python3 "$here/bench/harness.py" "$work" "${minutes[@]}" --check-disk   # before the minutes JMH takes, not after them
 args=("$work" "${minutes[@]}" --rounds "${ROUNDS:-1}")
 if [ -z "${NO_JMH:-}" ]; then
   "$here/bench/jmh.sh" "$work/kernels.csv" -wi 2 -i 3 -w 2 -r 2 >/dev/null
