@@ -73,8 +73,9 @@ final class PreprocessRun {
     long peak = PeakMemory.residentBytes();
     out.println();
     out.printf("  input        %s%n", input);
-    String tiles = config.format().equals("zarr") ? "shards" : "tiles";
-    String unit = tiles.equals("shards") ? tiles : tiles + ", " + config.format();
+    boolean sharded = config.format().equals("zarr");
+    String tiles = sharded ? "shards" : "tiles";
+    String unit = sharded ? tiles : tiles + ", " + config.format();
     out.printf("  output       %s (%d %s, %s)%n", output, plan.numTiles(), unit, megabytes(sizeOf(output)));
     out.printf("  recording    %.1f s, %d channels at %s Hz%n", rec.durationSeconds(), rec.numChannels(), rec.samplingRate());
     out.printf("  wall time    %.1f s (%.2fx real time)%n", wall, rec.durationSeconds() / wall);
