@@ -1,6 +1,7 @@
 package org.specus.dsp;
 
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs the default chain's kernels on a small made-up block in a background thread, so that the
@@ -21,13 +22,22 @@ public final class KernelWarmUp {
   /** Channels of the made-up covariance whose eigendecomposition warms up EJML. */
   private static final int EIGEN_CHANNELS = 128;
 
-  /** Starts the warm-up (a daemon thread, ~1 s of CPU) for blocks of {@code channels} channels. */
-  public static Thread startInBackground(int channels) {
+  private static final AtomicBoolean STARTED = new AtomicBoolean();
+
+  /**
+   * Starts the warm-up (a daemon thread, ~1 s of CPU) for blocks of {@code channels} channels, once
+   * per JVM: a JVM that runs several jobs (a batch, the tests) compiles the kernels once. Returns
+   * whether this call started it.
+   */
+  public static boolean startInBackground(int channels) {
+    if (!STARTED.compareAndSet(false, true)) {
+      return false;
+    }
     Thread t = new Thread(() -> run(channels), "specus-kernel-warm-up");
     t.setDaemon(true);
     t.setPriority(Thread.MIN_PRIORITY);
     t.start();
-    return t;
+    return true;
   }
 
   static void run(int channels) {

@@ -1,6 +1,8 @@
 package org.specus.dsp;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,5 +17,13 @@ class KernelWarmUpTest {
   void runsForFewAndManyChannels() {
     assertDoesNotThrow(() -> KernelWarmUp.run(7));
     assertDoesNotThrow(() -> KernelWarmUp.run(200));
+  }
+
+  /** Nothing else in this module's tests starts it, so the first call here is the JVM's first. */
+  @Test
+  void startsOncePerJvm() {
+    assertTrue(KernelWarmUp.startInBackground(16));
+    assertFalse(KernelWarmUp.startInBackground(16));
+    assertFalse(KernelWarmUp.startInBackground(384));
   }
 }
