@@ -3,7 +3,7 @@
 numpy/scipy baseline (bench/baseline_numpy.py), alternately on the same synthetic recordings.
 
 Usage (bench/run.sh calls this): harness.py WORKDIR MINUTES... [--rounds N] [--no-baseline]
-                                 [--kernels KERNELS.csv] [--check-disk]
+                                 [--kernels KERNELS.csv] [--check-disk | --synth-only]
 Writes WORKDIR/results.csv (one row per run), WORKDIR/stages.csv (Specus per-stage CPU and wall
 time per tile), WORKDIR/report.md (the tables printed at the end) and, through plot.py,
 WORKDIR/throughput.png and WORKDIR/memory.png.
@@ -146,12 +146,18 @@ def main():
     ap.add_argument("--kernels", help="JMH CSV (bench/jmh.sh) to include in the report")
     ap.add_argument("--check-disk", action="store_true",
                     help="only check that WORKDIR has room for these lengths, then exit")
+    ap.add_argument("--synth-only", action="store_true",
+                    help="only make the recordings still missing and print their paths (bench/batch.sh), then exit")
     a = ap.parse_args()
     if any(m <= 0 for m in a.minutes):
         sys.exit(f"harness: recording lengths must be positive minutes, got {' '.join(f'{m:g}' for m in a.minutes)}")
     os.makedirs(a.work, exist_ok=True)
     check_disk(a.work, a.minutes)
     if a.check_disk:
+        return
+    if a.synth_only:
+        for m in a.minutes:
+            print(synth(a.work, m))
         return
     results, stages, phases = [], [], []
     for m in a.minutes:

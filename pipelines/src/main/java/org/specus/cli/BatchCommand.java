@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.specus.batch.BatchRunner;
 import org.specus.batch.JobFactory;
-import org.specus.dsp.KernelWarmUp;
 import org.specus.pipeline.Durations;
 import org.specus.pipeline.PreprocessConfig;
 import org.specus.pipeline.PreprocessJob;
@@ -60,11 +59,6 @@ final class BatchCommand implements Callable<Integer> {
     RunnerSettings runnerSettings = runner.toSettings();
     BatchRunner.Settings settings = new BatchRunner.Settings(root, out, config, includes, dryRun, report,
         runnerSettings.describe(), every, System.console() != null);
-    if (runnerSettings.kind() == RunnerSettings.Kind.DIRECT && !dryRun) {
-      // As for a single run (PreprocessRun): the first recording's tiles would otherwise meet cold
-      // kernels; the later ones find them compiled.
-      KernelWarmUp.startInBackground(384);
-    }
     // One job per recording on the chosen runner.
     JobFactory jobs = (input, output, cfg) -> new PreprocessJob(input, output, cfg, runnerSettings);
     return new BatchRunner(settings, jobs).run(System.out, System.err).exitCode();

@@ -15,7 +15,6 @@ import org.specus.pipeline.PeakMemory;
 import org.specus.pipeline.PreprocessConfig;
 import org.specus.pipeline.FlinkJobStatus;
 import org.specus.pipeline.PreprocessJob;
-import org.specus.dsp.KernelWarmUp;
 import org.specus.pipeline.RunnerSettings;
 import org.specus.pipeline.ShardProgress;
 
@@ -33,11 +32,6 @@ final class PreprocessRun {
    */
   static int run(Path input, ReaderOptions readerOptions, Path output, PreprocessConfig config, RunnerSettings runner,
       boolean replaceOutdated, PrintStream out) {
-    if (runner.kind() == RunnerSettings.Kind.DIRECT) {
-      // The tiles are processed in this JVM: let the idle core compile the kernels while the
-      // pipeline is built (Neuropixels' 384 channels; other counts only change loop lengths).
-      KernelWarmUp.startInBackground(384);
-    }
     PreprocessJob job = new PreprocessJob(input, readerOptions, output, config, runner);
     PreprocessJob.Plan plan = job.build();
     RecordingInfo rec = plan.recording();

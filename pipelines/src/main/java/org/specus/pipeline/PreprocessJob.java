@@ -15,6 +15,7 @@ import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.specus.dsp.KernelWarmUp;
 import org.specus.io.ReaderOptions;
 import org.specus.io.beam.RecordingInfo;
 import org.specus.io.beam.RecordingSource;
@@ -66,6 +67,12 @@ public final class PreprocessJob {
   public record Plan(Pipeline pipeline, RecordingInfo recording, long numTiles, OutputStore.ResultKey key) {}
 
   public Plan build() {
+    if (runner.kind() == RunnerSettings.Kind.DIRECT) {
+      // The tiles are processed in this JVM: let the idle core compile the kernels while the
+      // pipeline is built (Neuropixels' 384 channels; other counts only change loop lengths). Once
+      // per JVM, so in a batch the later recordings find them compiled.
+      KernelWarmUp.startInBackground(384);
+    }
     Pipeline p = Pipeline.create(runner.toPipelineOptions());
 
     Tiles tiles = p.apply("Read " + input.getFileName(),
