@@ -94,12 +94,15 @@ def run(cmd, env=None, log=None):
     with open(log, "w") if log else open(os.devnull, "w") as out:
         p = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
         rss = TreeRss(p.pid)
-        rc = p.wait()
+        # wait4's usage covers the child and every descendant it waited for: the JVM under the
+        # launch script, the baseline's worker processes.
+        _, status, usage = os.wait4(p.pid, 0)
+        rc = p.returncode = os.waitstatus_to_exitcode(status)
     wall = time.time() - t0
     peak, peak_anon = rss.stop()
     if rc != 0:
         sys.exit(f"harness: {' '.join(cmd)} failed (exit {rc}); see {log}")
-    return wall, peak, peak_anon, load0, loadavg()
+    return wall, usage.ru_utime + usage.ru_stime, peak, peak_anon, load0, loadavg()
 
 
 def recording_path(work, minutes):
@@ -186,15 +189,17 @@ def main():
                 # writes 2.8 GB a minute through the page cache); flushing it here, untimed, keeps each
                 # run from paying for the one before.
                 os.sync()
-                wall, peak, peak_anon, l0, l1 = run(cmd, env=env, log=log)
+                wall, cpu, peak, peak_anon, l0, l1 = run(cmd, env=env, log=log)
                 out_bytes = (sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(out) for f in fs)
                              if os.path.isdir(out) else os.path.getsize(out))
                 row = dict(tool=tool, minutes=m, round=r, wall_s=round(wall, 2),
                            x_real_time=round(seconds / wall, 2), input_mb_s=round(in_mb / wall, 1),
+                           cpu_s=round(cpu, 1), cores=round(cpu / wall, 2),
                            peak_rss_mb=round(peak), peak_anon_mb=round(peak_anon), output_gb=round(out_bytes / 1e9, 2),
                            load_before=l0, load_after=l1)
                 results.append(row)
                 print(f"  {tool:8s} {m:4g} min round {r}: {wall:7.1f} s  {seconds / wall:5.2f}x  "
+                      f"CPU {cpu:6.1f} s  "
                       f"{peak:6.0f} MB ({peak_anon:.0f} anonymous)  (load {l0:.1f} -> {l1:.1f})", file=sys.stderr)
                 if stage_file and os.path.exists(stage_file):
                     tiles = round(m * 60)
@@ -254,9 +259,9 @@ def run_phases(timers, minutes, rnd, wall):
 
 def make_report(results, stages, phases, kernels):
     lines = ["## End to end (default chain, 384 channels, float32 output, 2 cores)", "",
-             "| minutes | tool | wall s | x real time | input MB/s | peak RSS MB | peak anonymous MB | output GB "
-             "| load before/after | Specus / fastest baseline |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "| minutes | tool | wall s | x real time | input MB/s | CPU s (cores) | peak RSS MB | peak anonymous MB "
+             "| output GB | load before/after | Specus / fastest baseline |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     best = {}
     for r in results:
         k = (r["minutes"], r["tool"])
@@ -266,7 +271,7 @@ def make_report(results, stages, phases, kernels):
         if r["tool"] == "specus" and (r["minutes"], "baseline") in best:
             ratio = f"{best[(r['minutes'], 'baseline')] / r['wall_s']:.2f}x"
         lines.append(f"| {r['minutes']} | {r['tool']} | {r['wall_s']} | {r['x_real_time']} | {r['input_mb_s']} | "
-                     f"{r['peak_rss_mb']} | {r['peak_anon_mb']} | {r['output_gb']} | {r['load_before']:.1f}/{r['load_after']:.1f} | {ratio} |")
+                     f"{r['cpu_s']} ({r['cores']}) | {r['peak_rss_mb']} | {r['peak_anon_mb']} | {r['output_gb']} | {r['load_before']:.1f}/{r['load_after']:.1f} | {ratio} |")
     if stages:
         lines += ["", "## Specus per stage (CPU ms and wall ms per 1 s tile, summed over worker threads; "
                   "statistics.* are totals in s)", "",
