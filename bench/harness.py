@@ -257,8 +257,27 @@ def run_phases(timers, minutes, rnd, wall):
                 after_last_tile_s=round(wall - main_end, 2))
 
 
+def machine():
+    """The CPU and JVM the figures came from: machines of one kind differ, and the whitening product,
+    bound by fused multiply-adds, runs at the rate of the CPU's FMA units (bench/README.md)."""
+    info = {}
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                info.setdefault(key.strip(), value.strip())
+    except OSError:
+        pass
+    flags = info.get("flags", "").split()
+    vector = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "no AVX2"
+    java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()
+    return (f"{info.get('model name', 'unknown CPU')} (family {info.get('cpu family', '?')}, model "
+            f"{info.get('model', '?')}), {os.cpu_count()} cores, {vector}; {java[0] if java else 'java not found'}")
+
+
 def make_report(results, stages, phases, kernels):
-    lines = ["## End to end (default chain, 384 channels, float32 output, 2 cores)", "",
+    lines = [f"Machine: {machine()}", "",
+             "## End to end (default chain, 384 channels, float32 output, 2 cores)", "",
              "| minutes | tool | wall s | x real time | input MB/s | CPU s (cores) | peak RSS MB | peak anonymous MB "
              "| output GB | load before/after | Specus / fastest baseline |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
