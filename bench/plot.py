@@ -28,8 +28,8 @@ PLOTS = (  # file, y label, target (higher or lower is better), log scale, serie
 )
 for name, label, sense, target, log, series in PLOTS:
     fig, ax = plt.subplots(figsize=(6, 4))
+    worst = min if sense == ">=" else max
     for tool, key, style, legend in series:
-        worst = min if sense == ">=" else max
         runs = [(float(r["minutes"]), float(r[key])) for r in rows if r["tool"] == tool and r.get(key)]
         pts = {}
         for m, v in runs:
