@@ -20,21 +20,26 @@ import org.specus.io.sink.TileWriter;
  *
  * <p>Reuses, from tile to tile, the tile's float arrays ({@link TileBuffers}) and the direct
  * buffers and zstd context of the write ({@link WriteBuffers}), so the hot path allocates nothing
- * tile-sized. Stage times: {@code main.resume_check}, {@code main.read}, one per op,
- * {@code main.encode} (zstd; none for uncompressed output) and {@code main.write} (the rest of the writer: samples to bytes,
- * checksums, file writes, renames).
+ * tile-sized. While a tile is computed, the next one in its bundle is read ahead ({@link ReadAhead}).
+ * Stage times: {@code main.resume_check}, {@code main.read} (the worker's own reads, and its waits
+ * for and conversions of tiles read ahead), {@code main.read_ahead} (the background reads), one per
+ * op, {@code main.encode} (zstd; none for uncompressed output) and {@code main.write} (the rest of
+ * the writer: samples to bytes, checksums, file writes, renames).
  */
 final class WriteTileFn extends DoFn<Tile, TileReport> {
   private final RecordingInfo recording;
   private final OpChain chain;
   private final TileWriter writer;
+  private final int tilesPerBundle;
   private transient TileBuffers buffers;
   private transient WriteBuffers writeBuffers;
 
-  WriteTileFn(RecordingInfo recording, OpChain chain, TileWriter writer) {
+  /** {@code tilesPerBundle}: how {@link SpreadTiles} bundled the tiles, so the next one can be read ahead. */
+  WriteTileFn(RecordingInfo recording, OpChain chain, TileWriter writer, int tilesPerBundle) {
     this.recording = recording;
     this.chain = chain;
     this.writer = writer;
+    this.tilesPerBundle = tilesPerBundle;
   }
 
   @Setup
@@ -45,6 +50,9 @@ final class WriteTileFn extends DoFn<Tile, TileReport> {
 
   @Teardown
   public void teardown() {
+    if (buffers != null) {
+      buffers.close();
+    }
     if (writeBuffers != null) {
       writeBuffers.close();
     }
@@ -61,7 +69,8 @@ final class WriteTileFn extends DoFn<Tile, TileReport> {
       c.output(new TileReport(tile.index(), tile.length(), kept.getAsLong(), System.nanoTime() - t0, true));
       return;
     }
-    SignalBlock block = chain.execute(recording, tile.start(), tile.end(), new DoFnSideInputs(c), buffers);
+    Tile next = ReadAhead.ENABLED ? SpreadTiles.nextInBundle(tile, tilesPerBundle, recording.numSamples()) : null;
+    SignalBlock block = chain.execute(recording, tile.start(), tile.end(), new DoFnSideInputs(c), buffers, next);
     long bytes;
     StageTimes.Mark w = StageTimes.mark();
     writeBuffers.takeEncodeTime();
