@@ -2,7 +2,6 @@ package org.specus.io;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ShortBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -61,24 +60,6 @@ public interface Recording extends Closeable {
    * @throws IllegalArgumentException if the range is outside {@code [0, numSamples())}
    */
   void readInt16(long start, long end, short[] dst) throws IOException;
-
-  /**
-   * As {@link #readInt16(long, long, short[])}, into {@code dst} from index 0 (its position is not
-   * used), e.g. a direct buffer outside the Java heap. The default reads in pieces through a small
-   * array, so that no heap array of the span's size is taken.
-   */
-  default void readInt16(long start, long end, ShortBuffer dst) throws IOException {
-    int nCh = numChannels();
-    long rows = Math.max(1, (1 << 17) / Math.max(1, nCh)); // 256 KB: below G1's humongous size
-    short[] piece = new short[Math.toIntExact(Math.min(end - start, rows) * nCh)];
-    for (long s = start; s < end; s += rows) {
-      long e = Math.min(end, s + rows);
-      int n = Math.toIntExact((e - s) * nCh);
-      short[] values = n == piece.length ? piece : new short[n]; // the last piece may be shorter
-      readInt16(s, e, values);
-      dst.put(Math.toIntExact((s - start) * nCh), values, 0, n);
-    }
-  }
 
   /**
    * Reads samples {@code [start, end)} of the processed channels into {@code dst} as float32,

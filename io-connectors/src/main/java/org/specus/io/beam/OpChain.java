@@ -73,50 +73,25 @@ public final class OpChain implements Serializable {
    */
   public SignalBlock execute(RecordingInfo info, long start, long end, SideInputs sideInputs,
       TileBuffers buffers) {
-    return execute(info, start, end, sideInputs, buffers, null);
-  }
-
-  /**
-   * As {@link #execute(RecordingInfo, long, long, SideInputs, TileBuffers)}; once this tile is read,
-   * the samples {@code next} will need are read ahead in the background (see {@link ReadAhead}),
-   * and a later call for {@code next} with the same buffers takes them instead of waiting for the
-   * disk. {@code next} may be {@code null}: the tile that comes next is not known.
-   */
-  public SignalBlock execute(RecordingInfo info, long start, long end, SideInputs sideInputs,
-      TileBuffers buffers, Tile next) {
     Recording recording = OpenRecordings.get(info);
     int cols = info.numChannels();
-    long from = readFrom(start);
-    long to = readTo(info, end);
+    int remaining = marginSamples();
+    long from = Math.max(0, start - remaining);
+    long to = Math.min(info.numSamples(), end + remaining);
     int rows = Math.toIntExact(to - from);
     StageTimes.Mark t = buffers != null ? StageTimes.mark() : null;
     SignalBlock block = buffers != null
         ? buffers.block(rows, cols, from)
         : new SignalBlock(new float[Math.multiplyExact(rows, cols)], rows, cols, from);
-    if (buffers == null || !buffers.readAhead().take(from, to, block.data())) {
-      try {
-        recording.readFloat(from, to, block.data());
-      } catch (IOException e) {
-        throw new UncheckedIOException(info.path() + ": cannot read samples " + from + "-" + to, e);
-      }
+    try {
+      recording.readFloat(from, to, block.data());
+    } catch (IOException e) {
+      throw new UncheckedIOException(info.path() + ": cannot read samples " + from + "-" + to, e);
     }
     if (buffers != null) {
-      if (next != null) {
-        buffers.readAhead().start(recording, readFrom(next.start()), readTo(info, next.end()));
-      }
       StageTimes.lap(buffers.phase() + ".read", t);
     }
     return run(block, start, end, sideInputs, buffers != null ? buffers.phase() : null);
-  }
-
-  /** The first sample a tile starting at {@code start} needs: its margin before it, where there is one. */
-  private long readFrom(long start) {
-    return Math.max(0, start - marginSamples());
-  }
-
-  /** The sample after the last one a tile ending at {@code end} needs. */
-  private long readTo(RecordingInfo info, long end) {
-    return Math.min(info.numSamples(), end + marginSamples());
   }
 
   /**

@@ -66,28 +66,9 @@ public final class SpreadTiles extends PTransform<PCollection<Tile>, PCollection
           .apply("Wait for side inputs", ParDo.of(new PassFn()).withSideInputs(awaited));
     }
     return tiles
-        .apply("Key by bundle", WithKeys.of((Tile t) -> bundle(t.index(), n)).withKeyType(TypeDescriptors.longs()))
+        .apply("Key by bundle", WithKeys.of((Tile t) -> t.index() / n).withKeyType(TypeDescriptors.longs()))
         .apply("Reshuffle", Reshuffle.of())
         .apply("Drop keys", Values.create());
-  }
-
-  /** Which bundle tile {@code index} travels in. */
-  private static long bundle(long index, long tilesPerBundle) {
-    return index / tilesPerBundle;
-  }
-
-  /**
-   * The tile after {@code tile} in the same bundle of {@code tilesPerBundle}, or {@code null} when
-   * {@code tile} is its bundle's last or the recording's. Tiles are cut back to back, every one
-   * {@code tile.length()} long but the recording's last, so the next one is known without the plan.
-   * Runners need not keep a bundle's order; this is the tile that most likely comes next.
-   */
-  static Tile nextInBundle(Tile tile, int tilesPerBundle, long numSamples) {
-    long index = tile.index() + 1;
-    if (tile.end() >= numSamples || bundle(index, tilesPerBundle) != bundle(tile.index(), tilesPerBundle)) {
-      return null;
-    }
-    return new Tile(index, tile.end(), Math.min(numSamples, tile.end() + tile.length()));
   }
 
   /** Passes the gathered tiles on; its side inputs only make the runner hold them until they are ready. */

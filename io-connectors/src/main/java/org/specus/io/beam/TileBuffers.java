@@ -2,12 +2,10 @@ package org.specus.io.beam;
 
 /**
  * The tile-sized arrays one DoFn instance reuses from tile to tile: the block's samples, its spare
- * (for ops that cannot work in place, see {@link SignalBlock#spare()}), and the next tile's counts
- * when it is read ahead ({@link ReadAhead}). A DoFn instance processes one element at a time, so
- * its buffers are never shared between threads; keeping them per instance (not per thread) lets
- * them go away with the instance. Steady-state memory is two tile blocks (with margins) per worker
- * thread, and half a block more where tiles are read ahead; the hot path allocates nothing
- * tile-sized, which keeps G1 from churning through humongous regions.
+ * (for ops that cannot work in place, see {@link SignalBlock#spare()}). A DoFn instance processes one element at a time, so its buffers are never
+ * shared between threads; keeping them per instance (not per thread) lets them go away with the
+ * instance. Steady-state memory is two tile blocks (with margins) per worker thread, and the hot
+ * path allocates nothing tile-sized, which keeps G1 from churning through humongous regions.
  *
  * <p>{@code phase} names the pass in {@link org.specus.io.StageTimes}, e.g. {@code "main"}.
  */
@@ -16,25 +14,13 @@ public final class TileBuffers {
   private float[] data;
   private float[] spare;
   private SignalBlock last;
-  private final ReadAhead readAhead;
 
   public TileBuffers(String phase) {
     this.phase = phase;
-    this.readAhead = new ReadAhead(phase + ".read_ahead");
   }
 
   public String phase() {
     return phase;
-  }
-
-  /** The next tile's samples, when the caller says which tile comes next (it holds nothing until then). */
-  ReadAhead readAhead() {
-    return readAhead;
-  }
-
-  /** Lets a pending read ahead finish, and its thread and buffer go. */
-  public void close() {
-    readAhead.close();
   }
 
   /** A block over the pooled arrays, grown when a tile needs more; the previous block becomes invalid. */

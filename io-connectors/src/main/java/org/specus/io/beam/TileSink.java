@@ -164,7 +164,7 @@ public final class TileSink extends PTransform<Tiles, PCollection<SinkSummary>> 
     List<PCollectionView<?>> views = chain.sideInputs();
     PCollection<TileReport> reports = input.tiles()
         .apply("Spread tiles", SpreadTiles.inBundlesOf(TILES_PER_BUNDLE).waitingFor(views))
-        .apply("Process and write tiles", ParDo.of(new WriteTileFn(rec, chain, writer, TILES_PER_BUNDLE)).withSideInputs(views));
+        .apply("Process and write tiles", ParDo.of(new WriteTileFn(rec, chain, writer)).withSideInputs(views));
     return reports
         .apply("Collect reports", Combine.globally(new CollectReportsFn()))
         .apply("Commit", ParDo.of(new CommitFn(rec, chain, writer, input.numTiles(), new LinkedHashMap<>(provenance),

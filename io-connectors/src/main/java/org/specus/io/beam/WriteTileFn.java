@@ -20,26 +20,21 @@ import org.specus.io.sink.TileWriter;
  *
  * <p>Reuses, from tile to tile, the tile's float arrays ({@link TileBuffers}) and the direct
  * buffers and zstd context of the write ({@link WriteBuffers}), so the hot path allocates nothing
- * tile-sized. While a tile is computed, the next one in its bundle is read ahead ({@link ReadAhead}).
- * Stage times: {@code main.resume_check}, {@code main.read} (the worker's own reads, and its waits
- * for and conversions of tiles read ahead), {@code main.read_ahead} (the background reads), one per
- * op, {@code main.encode} (zstd; none for uncompressed output) and {@code main.write} (the rest of
- * the writer: samples to bytes, checksums, file writes, renames).
+ * tile-sized. Stage times: {@code main.resume_check}, {@code main.read}, one per op,
+ * {@code main.encode} (zstd; none for uncompressed output) and {@code main.write} (the rest of the writer: samples to bytes,
+ * checksums, file writes, renames).
  */
 final class WriteTileFn extends DoFn<Tile, TileReport> {
   private final RecordingInfo recording;
   private final OpChain chain;
   private final TileWriter writer;
-  private final int tilesPerBundle;
   private transient TileBuffers buffers;
   private transient WriteBuffers writeBuffers;
 
-  /** {@code tilesPerBundle}: how {@link SpreadTiles} bundled the tiles, so the next one can be read ahead. */
-  WriteTileFn(RecordingInfo recording, OpChain chain, TileWriter writer, int tilesPerBundle) {
+  WriteTileFn(RecordingInfo recording, OpChain chain, TileWriter writer) {
     this.recording = recording;
     this.chain = chain;
     this.writer = writer;
-    this.tilesPerBundle = tilesPerBundle;
   }
 
   @Setup
@@ -50,9 +45,6 @@ final class WriteTileFn extends DoFn<Tile, TileReport> {
 
   @Teardown
   public void teardown() {
-    if (buffers != null) {
-      buffers.close();
-    }
     if (writeBuffers != null) {
       writeBuffers.close();
     }
@@ -69,8 +61,7 @@ final class WriteTileFn extends DoFn<Tile, TileReport> {
       c.output(new TileReport(tile.index(), tile.length(), kept.getAsLong(), System.nanoTime() - t0, true));
       return;
     }
-    Tile next = ReadAhead.ENABLED ? SpreadTiles.nextInBundle(tile, tilesPerBundle, recording.numSamples()) : null;
-    SignalBlock block = chain.execute(recording, tile.start(), tile.end(), new DoFnSideInputs(c), buffers, next);
+    SignalBlock block = chain.execute(recording, tile.start(), tile.end(), new DoFnSideInputs(c), buffers);
     long bytes;
     StageTimes.Mark w = StageTimes.mark();
     writeBuffers.takeEncodeTime();

@@ -3,7 +3,6 @@ package org.specus.io.openephys;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.ShortBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -383,11 +382,6 @@ public final class OpenEphysRecording implements Recording {
 
   @Override
   public void readInt16(long start, long end, short[] dst) throws IOException {
-    data.readInt16(start, end, dst);
-  }
-
-  @Override
-  public void readInt16(long start, long end, ShortBuffer dst) throws IOException {
     data.readInt16(start, end, dst);
   }
 

@@ -157,28 +157,27 @@ public final class InterleavedBinary implements AutoCloseable {
 
   /** Only for int16 files: the stored counts. */
   public void readInt16(long start, long end, short[] dst) throws IOException {
-    readInt16(start, end, ShortBuffer.wrap(dst));
-  }
-
-  /** As {@link #readInt16(long, long, short[])}, into {@code dst} from index 0 (a direct buffer, say). */
-  public void readInt16(long start, long end, ShortBuffer dst) throws IOException {
     if (type != SampleType.INT16) {
       throw new UnsupportedOperationException(file.getFileName() + " holds " + type.label() + "; read it as float");
     }
     int nCh = columns.length;
+    int frame = storedChannels * 2;
     boolean prefix = isIdentity(columns);
-    readBlocks(start, end, dst.limit(), (block, k, out) -> {
+    readBlocks(start, end, dst.length, (block, k, out) -> {
       ShortBuffer words = block.asShortBuffer();
       if (prefix && nCh == storedChannels) {
-        dst.put(out, words, 0, k * nCh);
+        words.get(dst, out, k * nCh);
         return;
       }
       for (int i = 0; i < k; i++) {
         if (prefix) {
-          dst.put(out + i * nCh, words, i * storedChannels, nCh);
+          words.position(i * storedChannels);
+          words.get(dst, out + i * nCh, nCh);
         } else {
+          int base = i * frame;
+          int o = out + i * nCh;
           for (int c = 0; c < nCh; c++) {
-            dst.put(out + i * nCh + c, words.get(i * storedChannels + columns[c]));
+            dst[o + c] = block.getShort(base + columns[c] * 2);
           }
         }
       }

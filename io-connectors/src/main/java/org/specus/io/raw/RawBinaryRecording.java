@@ -2,7 +2,6 @@ package org.specus.io.raw;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ShortBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -196,11 +195,6 @@ public final class RawBinaryRecording implements Recording {
 
   @Override
   public void readInt16(long start, long end, short[] dst) throws IOException {
-    data.readInt16(start, end, dst);
-  }
-
-  @Override
-  public void readInt16(long start, long end, ShortBuffer dst) throws IOException {
     data.readInt16(start, end, dst);
   }
 

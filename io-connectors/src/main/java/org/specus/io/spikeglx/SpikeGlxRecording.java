@@ -3,7 +3,6 @@ package org.specus.io.spikeglx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.nio.ShortBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -244,11 +243,6 @@ public final class SpikeGlxRecording implements Recording {
    */
   @Override
   public void readInt16(long start, long end, short[] dst) throws IOException {
-    file.readInt16(start, end, dst);
-  }
-
-  @Override
-  public void readInt16(long start, long end, ShortBuffer dst) throws IOException {
     file.readInt16(start, end, dst);
   }
 
