@@ -88,8 +88,22 @@ class TreeRss:
         return self.peak / 1024, self.peak_anon / 1024
 
 
+def cpu_jiffies():
+    """Machine-wide CPU time from /proc/stat, in jiffies: (all, idle, iowait, steal)."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    v += [0] * (8 - len(v))
+    # user nice system idle iowait irq softirq steal (guest time is already in user)
+    return sum(v[:8]), v[3], v[4], v[7]
+
+
 def run(cmd, env=None, log=None):
+    """Runs cmd; returns wall s, CPU s (user + system of the process tree), peak RSS and anonymous
+    MB, the load average before and after, and the machine's idle, iowait and steal shares (%) over
+    the run: idle or iowait left on the cores says the run did not keep them busy (the disk, or too
+    few runnable threads), steal that the host gave them to another guest."""
     load0 = loadavg()
+    j0 = cpu_jiffies()
     t0 = time.time()
     with open(log, "w") if log else open(os.devnull, "w") as out:
         p = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -99,10 +113,13 @@ def run(cmd, env=None, log=None):
         _, status, usage = os.wait4(p.pid, 0)
         rc = p.returncode = os.waitstatus_to_exitcode(status)
     wall = time.time() - t0
+    j1 = cpu_jiffies()
     peak, peak_anon = rss.stop()
     if rc != 0:
         sys.exit(f"harness: {' '.join(cmd)} failed (exit {rc}); see {log}")
-    return wall, usage.ru_utime + usage.ru_stime, peak, peak_anon, load0, loadavg()
+    total = max(1, j1[0] - j0[0])
+    shares = [round(100 * (b - a) / total, 1) for a, b in zip(j0[1:], j1[1:])]
+    return wall, usage.ru_utime + usage.ru_stime, peak, peak_anon, load0, loadavg(), shares
 
 
 def recording_path(work, minutes):
@@ -189,12 +206,13 @@ def main():
                 # writes 2.8 GB a minute through the page cache); flushing it here, untimed, keeps each
                 # run from paying for the one before.
                 os.sync()
-                wall, cpu, peak, peak_anon, l0, l1 = run(cmd, env=env, log=log)
+                wall, cpu, peak, peak_anon, l0, l1, (idle, iowait, steal) = run(cmd, env=env, log=log)
                 out_bytes = (sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(out) for f in fs)
                              if os.path.isdir(out) else os.path.getsize(out))
                 row = dict(tool=tool, minutes=m, round=r, wall_s=round(wall, 2),
                            x_real_time=round(seconds / wall, 2), input_mb_s=round(in_mb / wall, 1),
                            cpu_s=round(cpu, 1), cores=round(cpu / wall, 2),
+                           idle_pct=idle, iowait_pct=iowait, steal_pct=steal,
                            peak_rss_mb=round(peak), peak_anon_mb=round(peak_anon), output_gb=round(out_bytes / 1e9, 2),
                            load_before=l0, load_after=l1)
                 results.append(row)
@@ -278,9 +296,9 @@ def machine():
 def make_report(results, stages, phases, kernels):
     lines = [f"Machine: {machine()}", "",
              "## End to end (default chain, 384 channels, float32 output, 2 cores)", "",
-             "| minutes | tool | wall s | x real time | input MB/s | CPU s (cores) | peak RSS MB | peak anonymous MB "
-             "| output GB | load before/after | Specus / fastest baseline |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| minutes | tool | wall s | x real time | input MB/s | CPU s (cores) | idle / iowait / steal % "
+             "| peak RSS MB | peak anonymous MB | output GB | load before/after | Specus / fastest baseline |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     best = {}
     for r in results:
         k = (r["minutes"], r["tool"])
@@ -290,7 +308,8 @@ def make_report(results, stages, phases, kernels):
         if r["tool"] == "specus" and (r["minutes"], "baseline") in best:
             ratio = f"{best[(r['minutes'], 'baseline')] / r['wall_s']:.2f}x"
         lines.append(f"| {r['minutes']} | {r['tool']} | {r['wall_s']} | {r['x_real_time']} | {r['input_mb_s']} | "
-                     f"{r['cpu_s']} ({r['cores']}) | {r['peak_rss_mb']} | {r['peak_anon_mb']} | {r['output_gb']} | {r['load_before']:.1f}/{r['load_after']:.1f} | {ratio} |")
+                     f"{r['cpu_s']} ({r['cores']}) | {r.get('idle_pct', '')} / {r.get('iowait_pct', '')} / "
+                     f"{r.get('steal_pct', '')} | {r['peak_rss_mb']} | {r['peak_anon_mb']} | {r['output_gb']} | {r['load_before']:.1f}/{r['load_after']:.1f} | {ratio} |")
     if stages:
         lines += ["", "## Specus per stage (CPU ms and wall ms per 1 s tile, summed over worker threads; "
                   "statistics.* are totals in s)", "",
