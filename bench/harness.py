@@ -308,8 +308,8 @@ def make_report(results, stages, phases, kernels):
         if r["tool"] == "specus" and (r["minutes"], "baseline") in best:
             ratio = f"{best[(r['minutes'], 'baseline')] / r['wall_s']:.2f}x"
         lines.append(f"| {r['minutes']} | {r['tool']} | {r['wall_s']} | {r['x_real_time']} | {r['input_mb_s']} | "
-                     f"{r['cpu_s']} ({r['cores']}) | {r.get('idle_pct', '')} / {r.get('iowait_pct', '')} / "
-                     f"{r.get('steal_pct', '')} | {r['peak_rss_mb']} | {r['peak_anon_mb']} | {r['output_gb']} | {r['load_before']:.1f}/{r['load_after']:.1f} | {ratio} |")
+                     f"{r['cpu_s']} ({r['cores']}) | {r['idle_pct']} / {r['iowait_pct']} / {r['steal_pct']} | "
+                     f"{r['peak_rss_mb']} | {r['peak_anon_mb']} | {r['output_gb']} | {r['load_before']:.1f}/{r['load_after']:.1f} | {ratio} |")
     if stages:
         lines += ["", "## Specus per stage (CPU ms and wall ms per 1 s tile, summed over worker threads; "
                   "statistics.* are totals in s)", "",
