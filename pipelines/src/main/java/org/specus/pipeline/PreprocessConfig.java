@@ -199,7 +199,10 @@ public record PreprocessConfig(
     m.put("pipeline", pipeline.toList());
     m.put("tile_seconds", tileSeconds);
     m.put("inner_chunk_samples", innerChunkSamples);
-    m.put("zstd_level", zstdLevel);
+    if (storedCompression() == Compression.ZSTD) {
+      // only when it shapes the bytes: uncompressed output at any level is the same result
+      m.put("zstd_level", zstdLevel);
+    }
     // Resolved, so that what is stored decides the hash: auto and the choice it makes are the same result.
     m.put("compression", storedCompression().label());
     m.put("dtype", dtype);

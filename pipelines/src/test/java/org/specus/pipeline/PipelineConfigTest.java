@@ -153,6 +153,10 @@ class PipelineConfigTest {
     assertNotEquals(PreprocessJob.resultKey(none, fp).configHash(), PreprocessJob.resultKey(zstd, fp).configHash());
     assertNotEquals(PreprocessJob.resultKey(zstd, fp).configHash(),
         PreprocessJob.resultKey(zstd.toBuilder().zstdLevel(3).build(), fp).configHash());
+    // Uncompressed, the level changes no byte: a rerun with another level resumes the output.
+    assertEquals(PreprocessJob.resultKey(none, fp), PreprocessJob.resultKey(none.toBuilder().zstdLevel(9).build(), fp));
+    assertEquals(null, none.toMap().get("zstd_level"));
+    assertEquals(3, zstd.toBuilder().zstdLevel(3).build().toMap().get("zstd_level"));
     // Read back from provenance (--config OUT.zarr), the stored choice gives the same key.
     assertEquals(PreprocessJob.resultKey(zstd, fp),
         PreprocessJob.resultKey(PipelineFile.fromMap(zstd.toMap(), "OUT.zarr provenance", Map.of()), fp));
