@@ -199,12 +199,13 @@ public record PreprocessConfig(
     m.put("pipeline", pipeline.toList());
     m.put("tile_seconds", tileSeconds);
     m.put("inner_chunk_samples", innerChunkSamples);
-    if (storedCompression() == Compression.ZSTD) {
+    Compression stored = storedCompression();
+    if (stored == Compression.ZSTD) {
       // only when it shapes the bytes: uncompressed output at any level is the same result
       m.put("zstd_level", zstdLevel);
     }
     // Resolved, so that what is stored decides the hash: auto and the choice it makes are the same result.
-    m.put("compression", storedCompression().label());
+    m.put("compression", stored.label());
     m.put("dtype", dtype);
     if (!format.equals("zarr")) {
       m.put("format", format); // only when not the default, so that existing outputs keep their hash

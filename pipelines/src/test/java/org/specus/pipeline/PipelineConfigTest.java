@@ -2,6 +2,7 @@ package org.specus.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
@@ -155,7 +156,7 @@ class PipelineConfigTest {
         PreprocessJob.resultKey(zstd.toBuilder().zstdLevel(3).build(), fp).configHash());
     // Uncompressed, the level changes no byte: a rerun with another level resumes the output.
     assertEquals(PreprocessJob.resultKey(none, fp), PreprocessJob.resultKey(none.toBuilder().zstdLevel(9).build(), fp));
-    assertEquals(null, none.toMap().get("zstd_level"));
+    assertNull(none.toMap().get("zstd_level"));
     assertEquals(3, zstd.toBuilder().zstdLevel(3).build().toMap().get("zstd_level"));
     // Read back from provenance (--config OUT.zarr), the stored choice gives the same key.
     assertEquals(PreprocessJob.resultKey(zstd, fp),
