@@ -1,11 +1,12 @@
 package org.specus.io.beam;
 
 /**
- * The tile-sized arrays one DoFn instance reuses from tile to tile: the block's samples, its spare
- * (for ops that cannot work in place, see {@link SignalBlock#spare()}). A DoFn instance processes one element at a time, so its buffers are never
- * shared between threads; keeping them per instance (not per thread) lets them go away with the
- * instance. Steady-state memory is two tile blocks (with margins) per worker thread, and the hot
- * path allocates nothing tile-sized, which keeps G1 from churning through humongous regions.
+ * The tile-sized arrays one DoFn instance reuses from tile to tile: the block's samples and its
+ * spare (for ops that cannot work in place, see {@link SignalBlock#spare()}). A DoFn instance
+ * processes one element at a time, so its buffers are never shared between threads; keeping them
+ * per instance (not per thread) lets them go away with the instance. Steady-state memory is two
+ * tile blocks (with margins) per worker thread, and the hot path allocates nothing tile-sized,
+ * which keeps G1 from churning through humongous regions.
  *
  * <p>{@code phase} names the pass in {@link org.specus.io.StageTimes}, e.g. {@code "main"}.
  */
