@@ -19,9 +19,13 @@ import java.util.zip.CRC32C;
  * layout's chunks are each exactly {@link ShardedArrayLayout#innerChunkBytes} long, and that the
  * chunks lie back to back from offset 0 up to the index, exactly filling the file. A shard cut
  * short, one written for another geometry, or one whose index is damaged fails. Flipped bits inside
- * the chunks are not detected here (that would cost a full read, and a decode for zstd); shards
- * reach their key only by an atomic rename after an fsync, so a half-written shard never sits
- * there.
+ * the chunks are not detected here (that would cost a full read, and a decode for zstd). Shards
+ * reach their key only by an atomic rename, so a shard that a killed run left half-written never
+ * sits there. The sink does not fsync a shard before that rename ({@link DurableShards} forces them
+ * all before the completion marker), so after a power loss a shard's data could in principle be
+ * lost while its name and index survive; shards written past the page cache
+ * ({@code UncachedFileWriter}, the default where the file system allows it) have reached the device
+ * before the rename is issued.
  */
 public final class ShardCheck {
   private static final long EMPTY = -1L; // 2^64 - 1 as an unsigned 64-bit value
