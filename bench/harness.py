@@ -4,9 +4,11 @@ numpy/scipy baseline (bench/baseline_numpy.py), alternately on the same syntheti
 
 Usage (bench/run.sh calls this): harness.py WORKDIR MINUTES... [--rounds N] [--no-baseline]
                                  [--kernels KERNELS.csv] [--check-disk | --synth-only]
+                                 harness.py WORKDIR --report-only [--kernels KERNELS.csv]
 Writes WORKDIR/results.csv (one row per run), WORKDIR/stages.csv (Specus per-stage CPU and wall
-time per tile), WORKDIR/report.md (the tables printed at the end) and, through plot.py,
-WORKDIR/throughput.png and WORKDIR/memory.png.
+time per tile), WORKDIR/phases.csv, WORKDIR/report.md (the targets' verdict and the tables, printed
+at the end) and, through plot.py, WORKDIR/throughput.png and WORKDIR/memory.png. --report-only
+makes report.md and the plots again from the CSV files of an earlier run, running nothing.
 """
 import argparse
 import csv
@@ -16,6 +18,8 @@ import subprocess
 import sys
 import threading
 import time
+
+import targets
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -160,7 +164,7 @@ def synth(work, minutes):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("work")
-    ap.add_argument("minutes", nargs="+", type=float)
+    ap.add_argument("minutes", nargs="*", type=float)
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--kernels", help="JMH CSV (bench/jmh.sh) to include in the report")
@@ -168,7 +172,17 @@ def main():
                     help="only check that WORKDIR has room for these lengths, then exit")
     ap.add_argument("--synth-only", action="store_true",
                     help="only make the recordings still missing and print their paths (bench/batch.sh), then exit")
+    ap.add_argument("--report-only", action="store_true",
+                    help="only make report.md and the plots again from WORKDIR's CSV files")
     a = ap.parse_args()
+    if a.report_only:
+        kernels = a.kernels or os.path.join(a.work, "kernels.csv")
+        results, stages, phases = (read_csv(os.path.join(a.work, f), numbers=f == "results.csv")
+                                   for f in ("results.csv", "stages.csv", "phases.csv"))
+        finish(a.work, results, stages, phases, kernels, machine_label="Machine making this report (the CSV files do not say where they were run)")
+        return
+    if not a.minutes:
+        sys.exit("harness: give the recording lengths in minutes (e.g. 1 5 10), or --report-only")
     if any(m <= 0 for m in a.minutes):
         sys.exit(f"harness: recording lengths must be positive minutes, got {' '.join(f'{m:g}' for m in a.minutes)}")
     os.makedirs(a.work, exist_ok=True)
@@ -241,12 +255,33 @@ def main():
     write_csv(os.path.join(a.work, "results.csv"), results)
     write_csv(os.path.join(a.work, "stages.csv"), stages)
     write_csv(os.path.join(a.work, "phases.csv"), phases)
-    report = make_report(results, stages, phases, a.kernels)
-    with open(os.path.join(a.work, "report.md"), "w") as f:
+    finish(a.work, results, stages, phases, a.kernels)
+
+
+def finish(work, results, stages, phases, kernels, machine_label="Machine"):
+    """Writes and prints the report, then draws the plots."""
+    if not results:
+        sys.exit(f"harness: no runs to report in {work} (results.csv is missing or empty)")
+    report = make_report(results, stages, phases, kernels, machine_label)
+    with open(os.path.join(work, "report.md"), "w") as f:
         f.write(report)
     print(report)
     plot = shutil.which("python3", path="/usr/bin")
-    subprocess.run([plot or sys.executable, os.path.join(HERE, "plot.py"), a.work], check=False)
+    subprocess.run([plot or sys.executable, os.path.join(HERE, "plot.py"), work], check=False)
+
+
+def read_csv(path, numbers):
+    """Rows of a CSV this harness wrote; with `numbers`, numeric fields as the run had them (the
+    report computes with results.csv's, and prints the other files' as they are)."""
+    def value(v):
+        try:
+            return float(v) if any(c in v for c in ".eE") else int(v)
+        except ValueError:
+            return v
+    if not os.path.exists(path):
+        return []
+    with open(path, newline="") as f:
+        return [{k: value(v) if numbers else v for k, v in row.items()} for row in csv.DictReader(f)]
 
 
 def write_csv(path, rows):
@@ -293,8 +328,8 @@ def machine():
             f"{info.get('model', '?')}), {os.cpu_count()} cores, {vector}; {java[0] if java else 'java not found'}")
 
 
-def make_report(results, stages, phases, kernels):
-    lines = [f"Machine: {machine()}", "",
+def make_report(results, stages, phases, kernels, machine_label="Machine"):
+    lines = [f"{machine_label}: {machine()}", ""] + targets.check(results) + ["",
              "## End to end (default chain, 384 channels, float32 output, 2 cores)", "",
              "| minutes | tool | wall s | x real time | input MB/s | CPU s (cores) | idle / iowait / steal % "
              "| peak RSS MB | peak anonymous MB | output GB | load before/after | Specus / fastest baseline |",
