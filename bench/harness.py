@@ -6,9 +6,10 @@ Usage (bench/run.sh calls this): harness.py WORKDIR MINUTES... [--rounds N] [--n
                                  [--kernels KERNELS.csv] [--check-disk | --synth-only]
                                  harness.py WORKDIR --report-only [--kernels KERNELS.csv]
 Writes WORKDIR/results.csv (one row per run), WORKDIR/stages.csv (Specus per-stage CPU and wall
-time per tile), WORKDIR/phases.csv, WORKDIR/report.md (the targets' verdict and the tables, printed
-at the end) and, through plot.py, WORKDIR/throughput.png and WORKDIR/memory.png. --report-only
-makes report.md and the plots again from the CSV files of an earlier run, running nothing.
+time per tile), WORKDIR/phases.csv, WORKDIR/machine.txt (the CPU and JVM), WORKDIR/report.md (the
+targets' verdict and the tables, printed at the end) and, through plot.py, WORKDIR/throughput.png
+and WORKDIR/memory.png. --report-only makes report.md and the plots again from an earlier run's
+files, running nothing.
 """
 import argparse
 import csv
@@ -179,7 +180,8 @@ def main():
         kernels = a.kernels or os.path.join(a.work, "kernels.csv")
         results, stages, phases = (read_csv(os.path.join(a.work, f), numbers=f == "results.csv")
                                    for f in ("results.csv", "stages.csv", "phases.csv"))
-        finish(a.work, results, stages, phases, kernels, machine_label="Machine making this report (the CSV files do not say where they were run)")
+        phases = phases_again(a.work, results) or phases
+        finish(a.work, results, stages, phases, kernels, machine_line=recorded_machine(a.work))
         return
     if not a.minutes:
         sys.exit("harness: give the recording lengths in minutes (e.g. 1 5 10), or --report-only")
@@ -206,7 +208,7 @@ def main():
                     continue
                 if tool == "specus":
                     out = os.path.join(a.work, f"out{m:g}m.zarr")
-                    stage_file = os.path.join(a.work, f"stages-{m:g}m-r{r}.csv")
+                    stage_file = stage_path(a.work, m, r)
                     env = dict(os.environ)
                     env["SPECUS_EXTRA_OPTS"] = (env.get("SPECUS_EXTRA_OPTS", "") + f" -Dspecus.stageTimes={stage_file}").strip()
                     cmd = [SPECUS, "preprocess", rec, "-o", out]
@@ -255,19 +257,54 @@ def main():
     write_csv(os.path.join(a.work, "results.csv"), results)
     write_csv(os.path.join(a.work, "stages.csv"), stages)
     write_csv(os.path.join(a.work, "phases.csv"), phases)
-    finish(a.work, results, stages, phases, a.kernels)
+    line = f"Machine: {machine()}"
+    with open(os.path.join(a.work, MACHINE_FILE), "w") as f:
+        f.write(line + "\n")
+    finish(a.work, results, stages, phases, a.kernels, line)
 
 
-def finish(work, results, stages, phases, kernels, machine_label="Machine"):
+MACHINE_FILE = "machine.txt"  # the report's first line, kept for --report-only
+
+
+def recorded_machine(work):
+    path = os.path.join(work, MACHINE_FILE)
+    if os.path.exists(path):
+        with open(path) as f:
+            return f.read().strip()
+    return f"Machine making this report (the run did not record its own): {machine()}"
+
+
+def finish(work, results, stages, phases, kernels, machine_line):
     """Writes and prints the report, then draws the plots."""
     if not results:
         sys.exit(f"harness: no runs to report in {work} (results.csv is missing or empty)")
-    report = make_report(results, stages, phases, kernels, machine_label)
+    report = make_report(results, stages, phases, kernels, machine_line)
     with open(os.path.join(work, "report.md"), "w") as f:
         f.write(report)
     print(report)
     plot = shutil.which("python3", path="/usr/bin")
     subprocess.run([plot or sys.executable, os.path.join(HERE, "plot.py"), work], check=False)
+
+
+def stage_path(work, minutes, rnd):
+    return os.path.join(work, f"stages-{minutes:g}m-r{rnd}.csv")
+
+
+def phases_again(work, results):
+    """The phases of every Specus run in `results`, split anew from its stage file (so that a report
+    made again shows what this version of the split gives); empty if any stage file is missing."""
+    phases = []
+    for r in results:
+        if r["tool"] != "specus":
+            continue
+        path = stage_path(work, r["minutes"], r["round"])
+        if not os.path.exists(path):
+            return []
+        with open(path) as f:
+            phase = run_phases(list(csv.DictReader(f)), r["minutes"], r["round"], r["wall_s"])
+        if phase:
+            phases.append(phase)
+    return phases
 
 
 def read_csv(path, numbers):
@@ -303,11 +340,15 @@ def run_phases(timers, minutes, rnd, wall):
     matrix = float(t["statistics.whitening_matrix"]["last_s"])
     main_start = min(float(s["first_s"]) for k, s in t.items() if k.startswith("main."))
     main_end = max(float(s["last_s"]) for k, s in t.items() if k.startswith("main."))
+    # The whitening product only multiplies and adds on data in the caches, so its CPU per tile
+    # tracks how fast the cores ran during the run, which steal does not show (bench/README.md).
+    whiten = t.get("main.whiten")
+    whiten_ms = round(float(whiten["cpu_s"]) * 1000 / float(whiten["calls"]), 1) if whiten else ""
     return dict(minutes=minutes, round=rnd, wall_s=round(wall, 2), start_up_s=stats_start,
                 statistics_s=round(matrix - stats_start, 2), hand_over_s=round(main_start - matrix, 2),
                 main_pass_s=round(main_end - main_start, 2),
                 main_pass_x_real_time=round(minutes * 60 / (main_end - main_start), 2),
-                after_last_tile_s=round(wall - main_end, 2))
+                after_last_tile_s=round(wall - main_end, 2), whitening_cpu_ms_per_tile=whiten_ms)
 
 
 def machine():
@@ -328,8 +369,8 @@ def machine():
             f"{info.get('model', '?')}), {os.cpu_count()} cores, {vector}; {java[0] if java else 'java not found'}")
 
 
-def make_report(results, stages, phases, kernels, machine_label="Machine"):
-    lines = [f"{machine_label}: {machine()}", ""] + targets.check(results) + ["",
+def make_report(results, stages, phases, kernels, machine_line):
+    lines = [machine_line, ""] + targets.check(results) + ["",
              "## End to end (default chain, 384 channels, float32 output, 2 cores)", "",
              "| minutes | tool | wall s | x real time | input MB/s | CPU s (cores) | idle / iowait / steal % "
              "| peak RSS MB | peak anonymous MB | output GB | load before/after | Specus / fastest baseline |",
@@ -356,11 +397,12 @@ def make_report(results, stages, phases, kernels, machine_label="Machine"):
         lines += ["", "## Where a Specus run's time goes (s; start-up = JVM start to the first statistics read, "
                   "after the last tile includes the process launch before the JVM started)", "",
                   "| minutes | round | wall s | start-up | statistics | hand-over | main pass | "
-                  "main pass x real time | after the last tile |", "|---|---|---|---|---|---|---|---|---|"]
+                  "main pass x real time | after the last tile | whitening CPU ms/tile (cores' speed) |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
         for p in phases:
             lines.append(f"| {p['minutes']} | {p['round']} | {p['wall_s']} | {p['start_up_s']} | {p['statistics_s']} | "
                          f"{p['hand_over_s']} | {p['main_pass_s']} | {p['main_pass_x_real_time']} | "
-                         f"{p['after_last_tile_s']} |")
+                         f"{p['after_last_tile_s']} | {p.get('whitening_cpu_ms_per_tile', '')} |")
     if kernels and os.path.exists(kernels):
         lines += ["", "## Kernels (JMH, single thread, ms per call; bench/jmh.sh)", "",
                   "| benchmark | simd | ms/op | ± error |", "|---|---|---|---|"]

@@ -1,5 +1,5 @@
 """Unit tests of the harness's targets verdict (targets.py) on made-up rows.
-Run: cd bench && python3 -m unittest test_targets (HarnessTargetsTest does, in ./mvnw verify)."""
+Run: cd bench && python3 -m unittest test_targets (HarnessPythonTest does, in ./mvnw verify)."""
 import unittest
 
 import targets
