@@ -2,9 +2,10 @@
 starts with, so that nobody has to work it out from the tables.
 
 A target holds for a length only if every Specus run of that length meets it: a lab gets whichever
-run the machine gives it. A run that misses is named with the machine's steal share during it
-(the VM's host running another guest on our cores), which is what separated the runs that missed
-from those that met on the shared hosts these figures came from (bench/README.md).
+run the machine gives it. A run that misses is named with the machine's steal share during it (the
+VM's host running another guest on our cores). Steal does not tell the whole story on a shared
+host: the cores themselves run slower at times, which the report's phase table shows as the
+whitening's CPU per tile (bench/README.md, "The cores' speed moves").
 """
 
 X_REAL_TIME = 8.0        # wall time at least 8x shorter than the recording
