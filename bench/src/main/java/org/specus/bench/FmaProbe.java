@@ -33,7 +33,8 @@ public final class FmaProbe {
   static float burst(float[] seed, int steps) {
     FloatVector x = FloatVector.fromArray(S, seed, 0);
     FloatVector m = FloatVector.broadcast(S, 0.999999f);
-    // different starting values, so that the compiler cannot merge chains that would be identical
+    // Twelve named vectors, not an array: C2 keeps vectors in registers only as locals. Different
+    // starting values, so that it cannot merge chains that would be identical.
     FloatVector c0 = x, c1 = x.add(1), c2 = x.add(2), c3 = x.add(3), c4 = x.add(4), c5 = x.add(5);
     FloatVector c6 = x.add(6), c7 = x.add(7), c8 = x.add(8), c9 = x.add(9), c10 = x.add(10), c11 = x.add(11);
     for (int i = 0; i < steps; i++) {
