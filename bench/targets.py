@@ -10,7 +10,7 @@ whitening's CPU per tile (bench/README.md, "The cores' speed moves").
 
 X_REAL_TIME = 8.0        # wall time at least 8x shorter than the recording
 VS_BASELINE = 3.0        # at least 3x faster than the fastest baseline run of the same length
-PEAK_RSS_MB = 1024       # 1 GB, as plot.py draws it (MB here are 2^20 bytes, as /proc reports them)
+PEAK_RSS_MB = 1024       # 1 GB (MB here are 2^20 bytes, as /proc reports them); plot.py draws these too
 FLATNESS = 0.10          # highest peak at most 10 % above the lowest, over all lengths
 
 
