@@ -104,7 +104,7 @@ def cpu_jiffies():
 
 def run(cmd, env=None, log=None):
     """Runs cmd; returns wall s, CPU s (user + system of the process tree), peak RSS and anonymous
-    MB, the load average before and after, and the machine's idle, iowait and steal shares (%) over
+    MiB, the load average before and after, and the machine's idle, iowait and steal shares (%) over
     the run: idle or iowait left on the cores says the run did not keep them busy (the disk, or too
     few runnable threads), steal that the host gave them to another guest."""
     load0 = loadavg()
@@ -234,7 +234,7 @@ def main():
                 results.append(row)
                 print(f"  {tool:8s} {m:4g} min round {r}: {wall:7.1f} s  {seconds / wall:5.2f}x  "
                       f"CPU {cpu:6.1f} s  "
-                      f"{peak:6.0f} MB ({peak_anon:.0f} anonymous)  (load {l0:.1f} -> {l1:.1f})", file=sys.stderr)
+                      f"{peak:6.0f} MiB ({peak_anon:.0f} anonymous)  (load {l0:.1f} -> {l1:.1f})", file=sys.stderr)
                 if stage_file and os.path.exists(stage_file):
                     tiles = round(m * 60)
                     with open(stage_file) as f:
@@ -373,7 +373,7 @@ def make_report(results, stages, phases, kernels, machine_line):
     lines = [machine_line, ""] + targets.check(results) + ["",
              "## End to end (default chain, 384 channels, float32 output, 2 cores)", "",
              "| minutes | tool | wall s | x real time | input MB/s | CPU s (cores) | idle / iowait / steal % "
-             "| peak RSS MB | peak anonymous MB | output GB | load before/after | Specus / fastest baseline |",
+             "| peak RSS MiB | peak anonymous MiB | output GB | load before/after | Specus / fastest baseline |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     best = {}
     for r in results:

@@ -23,7 +23,7 @@ PLOTS = (  # file, y label, target (higher or lower is better), log scale, serie
      [("specus", "x_real_time", "o-", "Specus"),
       ("baseline", "x_real_time", "s--", "numpy/scipy baseline")]),
     # log: the baseline's mapped input reaches ~16 GB at 10 minutes, the rest stays near 1 GB
-    ("memory.png", "peak memory, MB (line: highest run)", "<=", targets.PEAK_RSS_MB, True,
+    ("memory.png", "peak memory, MiB (line: highest run)", "<=", targets.PEAK_RSS_MB, True,
      [("specus", "peak_rss_mb", "o-", "Specus"),
       ("baseline", "peak_rss_mb", "s--", "numpy/scipy baseline"),
       ("baseline", "peak_anon_mb", "s:", "baseline without its mapped input")]),

@@ -10,7 +10,7 @@ whitening's CPU per tile (bench/README.md, "The cores' speed moves").
 
 X_REAL_TIME = 8.0        # wall time at least 8x shorter than the recording
 VS_BASELINE = 3.0        # at least 3x faster than the fastest baseline run of the same length
-PEAK_RSS_MB = 1024       # 1 GB (MB here are 2^20 bytes, as /proc reports them); plot.py draws these too
+PEAK_RSS_MB = 1024       # 1 GB, in MiB as /proc reports memory (the CSV's *_mb columns are MiB); plot.py draws these too
 FLATNESS = 0.10          # highest peak at most 10 % above the lowest, over all lengths
 
 
@@ -45,7 +45,7 @@ def check(results):
             fastest_baseline[m] = min(fastest_baseline.get(m, float("inf")), _num(r, "wall_s"))
     lines = ["## Targets (issue 6; a target holds for a length when every Specus run of it meets it)", "",
              f"| minutes | x real time ≥ {X_REAL_TIME:g} | Specus / fastest baseline ≥ {VS_BASELINE:g} "
-             f"| peak RSS MB ≤ {PEAK_RSS_MB} |", "|---|---|---|---|"]
+             f"| peak RSS MiB ≤ {PEAK_RSS_MB} |", "|---|---|---|---|"]
     misses = []
     for m in sorted({_num(r, "minutes") for r in specus}):
         runs = [r for r in specus if _num(r, "minutes") == m]
@@ -66,7 +66,7 @@ def check(results):
             if ratios and ratios[i] < VS_BASELINE:
                 missed.append(f"{ratios[i]:.2f}x the baseline")
             if rss[i] > PEAK_RSS_MB:
-                missed.append(f"{rss[i]:.0f} MB")
+                missed.append(f"{rss[i]:.0f} MiB")
             if missed:
                 steal = r.get("steal_pct", "")
                 misses.append(f"- {m:g} min, round {r['round']}: {', '.join(missed)}"
@@ -80,7 +80,7 @@ def check(results):
         low, high = min(peaks.values()), max(peaks.values())
         growth = high / low - 1
         lines.append(f"Memory flat across lengths (highest peak per length, {min(peaks):g} to {max(peaks):g} min): "
-                     f"{low:.0f} to {high:.0f} MB, +{100 * growth:.1f} % (≤ {100 * FLATNESS:.0f} %): "
+                     f"{low:.0f} to {high:.0f} MiB, +{100 * growth:.1f} % (≤ {100 * FLATNESS:.0f} %): "
                      + ("met" if growth <= FLATNESS else "missed"))
     else:
         lines.append("Memory flat across lengths: needs runs of more than one length")

@@ -21,7 +21,7 @@ class TargetsTest(unittest.TestCase):
                                row("specus", 10, 0, 70.0, rss=840), row("baseline", 10, 0, 250.0)])
         self.assertEqual(table_row(lines, 5), "| 5 | 8.33–8.57: met | 3.61–3.71: met | 830: met |")
         self.assertEqual(table_row(lines, 10), "| 10 | 8.57: met | 3.57: met | 840: met |")
-        self.assertIn("830 to 840 MB, +1.2 % (≤ 10 %): met", "\n".join(lines))
+        self.assertIn("830 to 840 MiB, +1.2 % (≤ 10 %): met", "\n".join(lines))
         self.assertNotIn("Runs that missed a target:", lines)
 
     def test_one_slow_run_is_named_with_its_steal(self):
@@ -40,8 +40,8 @@ class TargetsTest(unittest.TestCase):
     def test_memory_over_budget_and_not_flat(self):
         lines = targets.check([row("specus", 1, 0, 5.0, rss=800), row("specus", 10, 0, 50.0, rss=1100)])
         self.assertTrue(table_row(lines, 10).endswith("| 1100: missed |"))
-        self.assertIn("800 to 1100 MB, +37.5 % (≤ 10 %): missed", "\n".join(lines))
-        self.assertIn("- 10 min, round 0: 1100 MB (steal 0.0 %)", lines)
+        self.assertIn("800 to 1100 MiB, +37.5 % (≤ 10 %): missed", "\n".join(lines))
+        self.assertIn("- 10 min, round 0: 1100 MiB (steal 0.0 %)", lines)
 
     def test_without_baseline_and_from_csv_strings(self):
         r = {k: str(v) for k, v in row("specus", 1, 0, 13.5).items()}

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.specus.io.output.OutputLock;
 import org.specus.io.output.OutputStore;
 import org.specus.pipeline.Outputs;
+import org.specus.pipeline.PeakMemory;
 import org.specus.pipeline.TestRecordings;
 
 /**
@@ -84,6 +85,11 @@ class BatchRunTest {
     assertEquals(1, reports.size());
     Map<String, Object> report = readJson(reports.get(0));
     Map<String, Map<String, Object>> rows = rows(report);
+    // Peak memory in MiB, as /proc and bench/'s harness count it: VmHWM only grows, so it bounds the
+    // figure from above, by less than decimal megabytes would exceed it (~5 %).
+    long peakMib = ((Number) ((Map<?, ?>) report.get("run")).get("peak_resident_mib")).longValue();
+    long hwmMib = PeakMemory.residentBytes() >> 20;
+    assertTrue(peakMib > 0 && peakMib <= hwmMib + 1, peakMib + " MiB reported, VmHWM now " + hwmMib + " MiB");
     assertEquals(List.of(C, A, B, NO_META, NO_RATE).stream().sorted().toList(), rows.keySet().stream().toList());
     for (String good : List.of(A, B, C)) {
       Map<String, Object> row = rows.get(good);

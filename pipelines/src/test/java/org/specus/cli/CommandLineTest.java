@@ -185,7 +185,7 @@ class CommandLineTest {
   void preprocessPrintsTheSummary() {
     Result r = run("preprocess", bin.toString(), "-o", tmp.resolve("summary.zarr").toString(), "--tile", "500ms");
     assertEquals(0, r.code(), r.err());
-    for (String s : new String[] {"wall time", "real time", "peak memory", "summary.zarr", "4 shards"}) {
+    for (String s : new String[] {"wall time", "real time", "peak memory", " MiB resident", "summary.zarr", "4 shards"}) {
       assertTrue(r.out().contains(s), "summary should show " + s + ":\n" + r.out());
     }
   }
