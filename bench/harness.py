@@ -235,10 +235,9 @@ def main():
                 print(f"  {tool:8s} {m:4g} min round {r}: {wall:7.1f} s  {seconds / wall:5.2f}x  "
                       f"CPU {cpu:6.1f} s  "
                       f"{peak:6.0f} MiB ({peak_anon:.0f} anonymous)  (load {l0:.1f} -> {l1:.1f})", file=sys.stderr)
-                if stage_file and os.path.exists(stage_file):
+                timers = stage_timers(stage_file) if stage_file else None
+                if timers is not None:
                     tiles = round(m * 60)
-                    with open(stage_file) as f:
-                        timers = list(csv.DictReader(f))
                     phase = run_phases(timers, m, r, wall)
                     if phase:
                         phases.append(phase)
@@ -290,6 +289,14 @@ def stage_path(work, minutes, rnd):
     return os.path.join(work, f"stages-{minutes:g}m-r{rnd}.csv")
 
 
+def stage_timers(path):
+    """The rows of a run's stage file (-Dspecus.stageTimes), or None if the run left none."""
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return list(csv.DictReader(f))
+
+
 def phases_again(work, results):
     """The phases of every Specus run in `results`, split anew from its stage file (so that a report
     made again shows what this version of the split gives); empty if any stage file is missing."""
@@ -297,11 +304,10 @@ def phases_again(work, results):
     for r in results:
         if r["tool"] != "specus":
             continue
-        path = stage_path(work, r["minutes"], r["round"])
-        if not os.path.exists(path):
+        timers = stage_timers(stage_path(work, r["minutes"], r["round"]))
+        if timers is None:
             return []
-        with open(path) as f:
-            phase = run_phases(list(csv.DictReader(f)), r["minutes"], r["round"], r["wall_s"])
+        phase = run_phases(timers, r["minutes"], r["round"], r["wall_s"])
         if phase:
             phases.append(phase)
     return phases

@@ -100,8 +100,8 @@ public final class BatchRunner {
     }
 
     Map<String, Object> run = runDescription();
-    long peak = PeakMemory.residentBytes();
-    run.put("peak_resident_mib", peak < 0 ? null : Math.round(peak / (1024.0 * 1024)));
+    long peakMib = PeakMemory.residentMib();
+    run.put("peak_resident_mib", peakMib < 0 ? null : peakMib);
     run.put("threads_at_end", Thread.activeCount());
     BatchReport.Contents report = new BatchReport.Contents(run, started, Instant.now(), results, found.problems());
     Path reportFile = settings.reportFile() != null ? settings.reportFile() : defaultReportFile(started);

@@ -64,7 +64,7 @@ final class PreprocessRun {
     } finally {
       OpenRecordings.close(rec.path()); // a JVM that runs several jobs (tests, the demo) keeps no reader open
     }
-    long peak = PeakMemory.residentBytes();
+    long peakMib = PeakMemory.residentMib();
     out.println();
     out.printf("  input        %s%n", input);
     boolean sharded = config.format().equals("zarr");
@@ -78,7 +78,7 @@ final class PreprocessRun {
           wasComplete ? "of the finished result already there (checked intact)" : "kept from an interrupted run",
           outcome.tilesComputed());
     }
-    out.printf("  peak memory  %s resident%n", peak < 0 ? "unknown" : mebibytes(peak));
+    out.printf("  peak memory  %s resident%n", peakMib < 0 ? "unknown" : peakMib + " MiB");
     printBadChannels(output, out);
     return 0;
   }
@@ -115,11 +115,6 @@ final class PreprocessRun {
 
   private static String megabytes(long bytes) {
     return String.format("%.0f MB", bytes / 1e6);
-  }
-
-  /** Memory in binary units, as /proc, the JVM's -Xmx and bench/'s harness give it. */
-  private static String mebibytes(long bytes) {
-    return String.format("%.0f MiB", bytes / (1024.0 * 1024));
   }
 
   private static long sizeOf(Path dir) {

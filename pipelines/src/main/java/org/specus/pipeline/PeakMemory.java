@@ -20,4 +20,10 @@ public final class PeakMemory {
     }
     return -1;
   }
+
+  /** {@link #residentBytes} in MiB (2^20 bytes, as /proc and bench/'s harness count memory); -1 if unknown. */
+  public static long residentMib() {
+    long bytes = residentBytes();
+    return bytes < 0 ? -1 : Math.round(bytes / (1024.0 * 1024));
+  }
 }
