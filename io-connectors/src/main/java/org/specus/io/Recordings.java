@@ -124,6 +124,9 @@ public final class Recordings {
       if (options.hasRawLayout()) {
         return "raw";
       }
+      if (!Files.exists(path)) {
+        throw new IllegalArgumentException(path + ": no such file or directory; " + SUPPORTED);
+      }
       throw RecordingException.in(path, "no .meta beside it, so not SpikeGLX; for a headerless binary give its layout"
           + " with --raw-dtype, --raw-channels and --raw-rate");
     }

@@ -3,6 +3,7 @@ package org.specus.io.raw;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -43,6 +44,13 @@ class RawBinaryRecordingTest {
     RecordingException e = assertThrows(RecordingException.class, () -> Recordings.open(bin));
     assertEquals("neuropixel.bin: no .meta beside it, so not SpikeGLX; for a headerless binary give its layout with"
         + " --raw-dtype, --raw-channels and --raw-rate", e.getMessage());
+  }
+
+  @Test
+  void aMissingBinIsReportedAsMissing(@TempDir Path tmp) {
+    Path bin = tmp.resolve("session.bin"); // neither a SpikeGLX name nor a --raw-* layout
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Recordings.open(bin));
+    assertTrue(e.getMessage().startsWith(bin + ": no such file or directory; supported: "), e.getMessage());
   }
 
   @Test
