@@ -19,6 +19,16 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
+  private final CommandClock clock;
+
+  private Main(CommandClock clock) {
+    this.clock = clock;
+  }
+
+  /** Where the running command's wall time starts. */
+  CommandClock clock() {
+    return clock;
+  }
 
   @Override
   public void run() {
@@ -26,7 +36,7 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(execute(args));
+    System.exit(execute(CommandClock.sinceJvmStart(), new java.io.PrintWriter(System.err, true), args));
   }
 
   /** Runs the command line and returns its exit code (tests call this instead of {@link #main}). */
@@ -36,7 +46,11 @@ public final class Main implements Runnable {
 
   /** As {@link #execute(String...)}, with error messages going to {@code err}. */
   public static int execute(java.io.PrintWriter err, String... args) {
-    CommandLine cli = new CommandLine(new Main());
+    return execute(CommandClock.sinceNow(), err, args);
+  }
+
+  private static int execute(CommandClock clock, java.io.PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new Main(clock));
     cli.setErr(err);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {

@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 @Command(name = "preprocess", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Filter, common-reference and whiten a recording into a Zarr v3 store.",
@@ -33,10 +34,13 @@ final class PreprocessCommand implements Callable<Integer> {
   @Mixin
   RunnerOptions runner = new RunnerOptions();
 
+  @ParentCommand
+  Main main;
+
   @Override
   public Integer call() {
     PreprocessConfig config = chain.toConfig();
     return PreprocessRun.run(input, inputOptions.toReaderOptions(), output, config, runner.toSettings(), false,
-        System.out);
+        main.clock(), System.out);
   }
 }

@@ -22,20 +22,17 @@ import org.specus.pipeline.ShardProgress;
 final class PreprocessRun {
   private PreprocessRun() {}
 
-  static int run(Path input, Path output, PreprocessConfig config, int parallelism, PrintStream out) {
-    return run(input, ReaderOptions.auto(), output, config, RunnerSettings.direct(parallelism), false, out);
-  }
-
   /**
    * @param replaceOutdated replace an output that holds a different result (the demo does, for its
    *     own output) instead of refusing it
+   * @param clock where the summary's wall time starts
    */
   static int run(Path input, ReaderOptions readerOptions, Path output, PreprocessConfig config, RunnerSettings runner,
-      boolean replaceOutdated, PrintStream out) {
+      boolean replaceOutdated, CommandClock clock, PrintStream out) {
     PreprocessJob job = new PreprocessJob(input, readerOptions, output, config, runner);
     PreprocessJob.Plan plan = job.build();
     RecordingInfo rec = plan.recording();
-    double wall;
+    double pipeline;
     PreprocessJob.Outcome outcome;
     boolean wasComplete;
     // One run per output at a time (a batch run may be writing it too); released when the run ends.
@@ -57,13 +54,14 @@ final class PreprocessRun {
           FlinkJobStatus.forRunner(runner))) {
         outcome = job.executeCounting(plan);
       }
-      wall = (System.nanoTime() - t0) / 1e9;
+      pipeline = (System.nanoTime() - t0) / 1e9;
       if (outcome.state() != PipelineResult.State.DONE) {
         throw new IllegalStateException("the pipeline ended in state " + outcome.state());
       }
     } finally {
       OpenRecordings.close(rec.path()); // a JVM that runs several jobs (tests, the demo) keeps no reader open
     }
+    double wall = clock.seconds();
     long peakMib = PeakMemory.residentMib();
     out.println();
     out.printf("  input        %s%n", input);
@@ -72,7 +70,8 @@ final class PreprocessRun {
     String unit = sharded ? tiles : tiles + ", " + config.format();
     out.printf("  output       %s (%d %s, %s)%n", output, plan.numTiles(), unit, megabytes(sizeOf(output)));
     out.printf("  recording    %.1f s, %d channels at %s Hz%n", rec.durationSeconds(), rec.numChannels(), rec.samplingRate());
-    out.printf("  wall time    %.1f s (%.2fx real time)%n", wall, rec.durationSeconds() / wall);
+    out.printf("  wall time    %.1f s (%.2fx real time): start-up %.1f s, pipeline %.1f s (%.2fx)%n", wall,
+        rec.durationSeconds() / wall, wall - pipeline, pipeline, rec.durationSeconds() / pipeline);
     if (outcome.tilesReused() > 0) {
       out.printf("  %-12s %d %s %s, %d computed%n", wasComplete ? "kept" : "resumed", outcome.tilesReused(), tiles,
           wasComplete ? "of the finished result already there (checked intact)" : "kept from an interrupted run",
