@@ -94,7 +94,8 @@ final class ChainOptions {
   Double intScale;
 
   @Option(names = "--tile", paramLabel = "DURATION",
-      description = "Tile length; one tile is one shard of the output (default: 1s).")
+      description = "Tile length; one tile is one shard of the output (default: 1s). Each worker holds two"
+          + " tiles: longer tiles need fewer workers (--parallelism) or a larger heap.")
   String tile;
 
   @Option(names = "--inner-chunk", paramLabel = "SAMPLES",

@@ -64,11 +64,30 @@ public final class Main implements Runnable {
             commandLine.getErr().println("specus: error: " + cause.getMessage());
             return 2;
           }
+          if (cause instanceof OutOfMemoryError) {
+            commandLine.getErr().println(outOfMemory());
+            return 1;
+          }
           commandLine.getErr().println("specus: internal error: " + cause);
           cause.printStackTrace(commandLine.getErr());
           return 1;
         });
-    return cli.execute(args);
+    try {
+      return cli.execute(args);
+    } catch (OutOfMemoryError e) { // thrown on this thread, where picocli does not catch errors
+      err.println(outOfMemory());
+      return 1;
+    }
+  }
+
+  /**
+   * What a run that ran out of heap says. Nearly all of it is tiles: each worker keeps two (with
+   * their margins), so longer tiles or more workers than the heap was sized for do not fit.
+   */
+  static String outOfMemory() {
+    return "specus: error: out of memory: the " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB Java heap cannot"
+        + " hold the tiles processed at once (each worker holds two, with their margins: ~100 MB for 1 s of 384"
+        + " channels); use a shorter --tile, a lower --parallelism, or a larger heap (SPECUS_JAVA_OPTS=-Xmx2g)";
   }
 
   /** Beam wraps what a DoFn threw; the person running the command wants the original message. */

@@ -1,0 +1,42 @@
+package org.specus.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.specus.io.output.OutputStore;
+import org.specus.pipeline.TestRecordings;
+
+/**
+ * Tiles longer than the heap was sized for: the run ends with one line that says which options
+ * set the memory, and leaves no output that claims to be complete.
+ */
+class OutOfMemoryTest {
+  @Test
+  void tilesThatDoNotFitInTheHeapAreExplained(@TempDir Path tmp) throws Exception {
+    Path bin = TestRecordings.synth(tmp, "big-tiles", 4, 384, 3);
+    Path out = tmp.resolve("big-tiles.zarr");
+    Path stdout = tmp.resolve("stdout.log");
+    Path stderr = tmp.resolve("stderr.log");
+    // 3 workers x 2 tiles of 4 s x 384 channels: ~570 MB of tiles in a 256 MiB heap.
+    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-cp", System.getProperty("java.class.path"), "org.specus.cli.Main",
+        "preprocess", bin.toString(), "-o", out.toString(), "--tile", "4s", "--parallelism", "3");
+    Process p = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+    assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the child run did not end within 5 minutes");
+    String err = Files.readString(stderr).strip();
+    assertEquals(1, p.exitValue(), err);
+    assertFalse(err.contains("\n"), "one line: " + err);
+    assertTrue(err.startsWith("specus: error: out of memory: the 256 MiB Java heap cannot hold"), err);
+    for (String option : new String[] {"--tile", "--parallelism", "SPECUS_JAVA_OPTS"}) {
+      assertTrue(err.contains(option), "should name " + option + ": " + err);
+    }
+    assertFalse(OutputStore.isComplete(out), "an output the run could not finish must not look complete");
+  }
+}
