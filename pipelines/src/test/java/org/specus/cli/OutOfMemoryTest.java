@@ -24,10 +24,10 @@ class OutOfMemoryTest {
     Path out = tmp.resolve("big-tiles.zarr");
     Path stdout = tmp.resolve("stdout.log");
     Path stderr = tmp.resolve("stderr.log");
-    // 3 workers x 2 tiles of 4 s x 384 channels: ~570 MB of tiles in a 256 MiB heap.
+    // One 4 s tile of 384 channels: its worker's two arrays take ~370 MB, more than a 256 MiB heap.
     List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-cp", System.getProperty("java.class.path"), "org.specus.cli.Main",
-        "preprocess", bin.toString(), "-o", out.toString(), "--tile", "4s", "--parallelism", "3");
+        "preprocess", bin.toString(), "-o", out.toString(), "--tile", "4s");
     Process p = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
     assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the child run did not end within 5 minutes");
     String err = Files.readString(stderr).strip();
