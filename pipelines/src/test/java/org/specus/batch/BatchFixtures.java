@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.specus.cli.Main;
 import org.specus.io.output.OutputStore;
+import org.specus.pipeline.SpecusJvm;
 
 /** Running {@code specus batch} in this JVM or as a child process, and checking what it wrote. */
 final class BatchFixtures {
@@ -51,11 +52,10 @@ final class BatchFixtures {
 
   /** {@code specus batch ARGS} as a separate JVM, output to {@code log}. */
   static Process batchProcess(Path log, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx640m", "-cp", System.getProperty("java.class.path"), "org.specus.cli.Main", "batch"));
+    List<String> command = new ArrayList<>(List.of("batch"));
     command.addAll(List.of(args));
-    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return new ProcessBuilder(SpecusJvm.command(List.of("-Xmx640m"), command.toArray(String[]::new)))
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
   @SuppressWarnings("unchecked")

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.specus.io.output.OutputStore;
 import org.specus.pipeline.TestRecordings;
+import org.specus.pipeline.SpecusJvm;
 
 /**
  * Tiles longer than the heap was sized for: the run ends with one line that says which options
@@ -25,8 +26,7 @@ class OutOfMemoryTest {
     Path stdout = tmp.resolve("stdout.log");
     Path stderr = tmp.resolve("stderr.log");
     // One 4 s tile of 384 channels: its worker's two arrays take ~370 MB, more than a 256 MiB heap.
-    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", System.getProperty("java.class.path"), "org.specus.cli.Main",
+    List<String> command = SpecusJvm.command(List.of("-Xmx256m"),
         "preprocess", bin.toString(), "-o", out.toString(), "--tile", "4s");
     Process p = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
     assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the child run did not end within 5 minutes");

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.specus.io.output.OutputStore;
 import org.specus.pipeline.TestRecordings;
+import org.specus.pipeline.SpecusJvm;
 
 /**
  * The summary's wall time is what the person waited for: as the process's {@code main}, from the
@@ -104,9 +105,8 @@ class WallTimeTest {
     }
     long heldMillis = 3000;
     Path log = tmp.resolve("child.log");
-    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-javaagent:" + agent + "=" + heldMillis, "-Xmx640m", "-cp", System.getProperty("java.class.path"),
-        "org.specus.cli.Main", "preprocess", bin.toString(), "-o", tmp.resolve("child.zarr").toString());
+    List<String> command = SpecusJvm.command(List.of("-javaagent:" + agent + "=" + heldMillis, "-Xmx640m"),
+        "preprocess", bin.toString(), "-o", tmp.resolve("child.zarr").toString());
     Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the child run did not end within 5 minutes");
     String out = Files.readString(log);

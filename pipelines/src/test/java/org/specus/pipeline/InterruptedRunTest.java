@@ -39,8 +39,7 @@ class InterruptedRunTest {
   void aKilledRunLeavesNoCompletionClaimAndARerunCompletes() throws Exception {
     Path bin = TestRecordings.synth(tmp, "killed", 20, 384, 6);
     Path out = tmp.resolve("killed.zarr");
-    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx640m", "-cp", System.getProperty("java.class.path"), "org.specus.cli.Main",
+    List<String> command = SpecusJvm.command(List.of("-Xmx640m"),
         "preprocess", bin.toString(), "-o", out.toString(), "--parallelism", "1");
     Process p = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(tmp.resolve("child.log").toFile()).start();

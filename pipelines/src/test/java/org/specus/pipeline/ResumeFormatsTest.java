@@ -118,10 +118,9 @@ class ResumeFormatsTest {
   /** {@code specus preprocess} in a JVM of its own, each tile waiting {@code delayMillis} (test hook). */
   static Process specus(Path log, long delayMillis, Path bin, Path out, String format, String compression,
       int parallelism) throws IOException {
-    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx640m", "-D" + TestHooks.TILE_DELAY_PROPERTY + "=" + delayMillis, "-cp", System.getProperty("java.class.path"),
-        "org.specus.cli.Main", "preprocess", bin.toString(), "-o", out.toString(), "--format", format,
-        "--compression", compression, "--tile", "250ms", "--parallelism", Integer.toString(parallelism))
+    return new ProcessBuilder(SpecusJvm.command(List.of("-Xmx640m", "-D" + TestHooks.TILE_DELAY_PROPERTY + "=" + delayMillis),
+        "preprocess", bin.toString(), "-o", out.toString(), "--format", format,
+        "--compression", compression, "--tile", "250ms", "--parallelism", Integer.toString(parallelism)))
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
