@@ -92,7 +92,7 @@ public final class Recordings {
   static String detect(Path path, ReaderOptions options) {
     String name = String.valueOf(path.getFileName());
     if (!Files.exists(path) && !name.endsWith(".bin") && !name.endsWith(".meta")) {
-      throw new IllegalArgumentException(path + ": no such file or directory; " + SUPPORTED);
+      throw noSuchFile(path);
     }
     if (OpenEphysRecording.recognises(path)) {
       return "openephys";
@@ -125,12 +125,16 @@ public final class Recordings {
         return "raw";
       }
       if (!Files.exists(path)) {
-        throw new IllegalArgumentException(path + ": no such file or directory; " + SUPPORTED);
+        throw noSuchFile(path);
       }
       throw RecordingException.in(path, "no .meta beside it, so not SpikeGLX; for a headerless binary give its layout"
           + " with --raw-dtype, --raw-channels and --raw-rate");
     }
     throw new IllegalArgumentException(path + ": unknown recording format; " + SUPPORTED);
+  }
+
+  private static IllegalArgumentException noSuchFile(Path path) {
+    return new IllegalArgumentException(path + ": no such file or directory; " + SUPPORTED);
   }
 
   /**
