@@ -3,7 +3,7 @@
 numpy/scipy baseline (bench/baseline_numpy.py), alternately on the same synthetic recordings.
 
 Usage (bench/run.sh calls this): harness.py WORKDIR MINUTES... [--rounds N] [--no-baseline]
-                                 [--kernels KERNELS.csv] [--check-disk | --synth-only]
+                                 [--settle SECONDS] [--kernels KERNELS.csv] [--check-disk | --synth-only]
                                  harness.py WORKDIR --report-only [--kernels KERNELS.csv]
 Writes WORKDIR/results.csv (one row per run), WORKDIR/stages.csv (Specus per-stage CPU and wall
 time per tile), WORKDIR/phases.csv, WORKDIR/machine.txt (the CPU and JVM), WORKDIR/report.md (the
@@ -168,6 +168,8 @@ def main():
     ap.add_argument("minutes", nargs="*", type=float)
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--settle", type=float, default=60,
+                    help="seconds to wait, untimed, before each run (default 60; see bench/README.md)")
     ap.add_argument("--kernels", help="JMH CSV (bench/jmh.sh) to include in the report")
     ap.add_argument("--check-disk", action="store_true",
                     help="only check that WORKDIR has room for these lengths, then exit")
@@ -187,6 +189,8 @@ def main():
         sys.exit("harness: give the recording lengths in minutes (e.g. 1 5 10), or --report-only")
     if any(m <= 0 for m in a.minutes):
         sys.exit(f"harness: recording lengths must be positive minutes, got {' '.join(f'{m:g}' for m in a.minutes)}")
+    if a.settle < 0:
+        sys.exit(f"harness: --settle is the idle time before each run, in seconds (0 or more), got {a.settle:g}")
     os.makedirs(a.work, exist_ok=True)
     check_disk(a.work, a.minutes)
     if a.check_disk:
@@ -196,6 +200,8 @@ def main():
             print(synth(a.work, m))
         return
     results, stages, phases = [], [], []
+    if a.settle > 0:
+        print(f"harness: each run starts after {a.settle:g} s idle (--settle)", file=sys.stderr)
     for m in a.minutes:
         rec = synth(a.work, m)
         in_mb = os.path.getsize(rec) / 1e6
@@ -222,6 +228,11 @@ def main():
                 # writes 2.8 GB a minute through the page cache); flushing it here, untimed, keeps each
                 # run from paying for the one before.
                 os.sync()
+                # A shared VM's host can slow its cores for a while after minutes of full load: right
+                # after a 2-minute baseline run, this VM had 10 % steal and FMA windows at a tenth of
+                # their speed for ~30 s (none after a 35 s Specus run). Without a pause, the run after
+                # the longest one pays for it (bench/README.md, "Each run starts after a pause").
+                time.sleep(a.settle)
                 wall, cpu, peak, peak_anon, l0, l1, (idle, iowait, steal) = run(cmd, env=env, log=log)
                 out_bytes = (sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(out) for f in fs)
                              if os.path.isdir(out) else os.path.getsize(out))
@@ -256,7 +267,7 @@ def main():
     write_csv(os.path.join(a.work, "results.csv"), results)
     write_csv(os.path.join(a.work, "stages.csv"), stages)
     write_csv(os.path.join(a.work, "phases.csv"), phases)
-    line = f"Machine: {machine()}"
+    line = f"Machine: {machine()}; each run started after {a.settle:g} s idle (--settle)"
     with open(os.path.join(a.work, MACHINE_FILE), "w") as f:
         f.write(line + "\n")
     finish(a.work, results, stages, phases, a.kernels, line)
