@@ -13,8 +13,8 @@ import java.util.Map;
  * <p>Immutable; every field is optional ({@code null} or {@code false} means "not given"). It travels
  * with the pipeline so that workers reopen the recording exactly as it was opened at construction.
  *
- * @param format reader name ({@code spikeglx}, {@code openephys}, {@code nwb}, {@code zarr}, {@code raw}),
- *     or {@code null} to detect it from the path
+ * @param format reader name ({@code spikeglx}, {@code openephys}, {@code nwb}, {@code zarr}, {@code raw},
+ *     {@code mef3}), or {@code null} to detect it from the path
  * @param stream Open Ephys continuous stream (folder name such as {@code Neuropix-PXI-100.0}, or the
  *     stream name of GUI 0.6+ such as {@code ProbeA-AP})
  * @param series NWB ElectricalSeries name under {@code /acquisition}
@@ -25,6 +25,7 @@ import java.util.Map;
  * @param rawGainToUv µV per stored value of a headerless binary (default 1)
  * @param rawPositions {@code .npy} file with {@code [channels, 2]} contact positions in µm for a headerless binary
  * @param concatTriggers join every trigger file {@code _t0, _t1, ...} of the given SpikeGLX gate, in order
+ * @param password MEF 3.0 session password (level 1 or 2); never in provenance or {@link #toString()}
  */
 public record ReaderOptions(
     String format,
@@ -36,10 +37,12 @@ public record ReaderOptions(
     Long rawOffset,
     Double rawGainToUv,
     String rawPositions,
-    boolean concatTriggers)
+    boolean concatTriggers,
+    String password)
     implements Serializable {
 
-  public static final java.util.List<String> FORMATS = java.util.List.of("spikeglx", "openephys", "nwb", "zarr", "raw");
+  public static final java.util.List<String> FORMATS = java.util.List.of("spikeglx", "openephys", "nwb", "zarr", "raw",
+      "mef3");
 
   public ReaderOptions {
     if (format != null) {
@@ -67,43 +70,54 @@ public record ReaderOptions(
 
   /** Nothing given: detect everything from the path. */
   public static ReaderOptions auto() {
-    return new ReaderOptions(null, null, null, null, null, null, null, null, null, false);
+    return new ReaderOptions(null, null, null, null, null, null, null, null, null, false, null);
   }
 
   public ReaderOptions withFormat(String f) {
     return new ReaderOptions(f, stream, series, rawDtype, rawChannels, rawRate, rawOffset, rawGainToUv, rawPositions,
-        concatTriggers);
+        concatTriggers, password);
   }
 
   public ReaderOptions withStream(String s) {
     return new ReaderOptions(format, s, series, rawDtype, rawChannels, rawRate, rawOffset, rawGainToUv, rawPositions,
-        concatTriggers);
+        concatTriggers, password);
   }
 
   public ReaderOptions withSeries(String s) {
     return new ReaderOptions(format, stream, s, rawDtype, rawChannels, rawRate, rawOffset, rawGainToUv, rawPositions,
-        concatTriggers);
+        concatTriggers, password);
   }
 
   /** Layout of a headerless binary; {@code offsetBytes} may be {@code null} for 0. */
   public ReaderOptions withRaw(String dtype, Integer channels, Double rate, Long offsetBytes) {
     return new ReaderOptions(format, stream, series, dtype, channels, rate, offsetBytes, rawGainToUv, rawPositions,
-        concatTriggers);
+        concatTriggers, password);
   }
 
   public ReaderOptions withRawGainToUv(Double gain) {
     return new ReaderOptions(format, stream, series, rawDtype, rawChannels, rawRate, rawOffset, gain, rawPositions,
-        concatTriggers);
+        concatTriggers, password);
   }
 
   public ReaderOptions withRawPositions(String npyFile) {
     return new ReaderOptions(format, stream, series, rawDtype, rawChannels, rawRate, rawOffset, rawGainToUv, npyFile,
-        concatTriggers);
+        concatTriggers, password);
   }
 
   public ReaderOptions withConcatTriggers(boolean concat) {
     return new ReaderOptions(format, stream, series, rawDtype, rawChannels, rawRate, rawOffset, rawGainToUv, rawPositions,
-        concat);
+        concat, password);
+  }
+
+  public ReaderOptions withPassword(String p) {
+    return new ReaderOptions(format, stream, series, rawDtype, rawChannels, rawRate, rawOffset, rawGainToUv, rawPositions,
+        concatTriggers, p == null || p.isEmpty() ? null : p);
+  }
+
+  /** The record's own {@code toString} would print the password into logs. */
+  @Override
+  public String toString() {
+    return "ReaderOptions" + toMap() + (password != null ? " (with a password)" : "");
   }
 
   /** True when any headerless-binary layout option was given. */

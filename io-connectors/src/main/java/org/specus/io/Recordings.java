@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.specus.io.mef3.Mef3Recording;
 import org.specus.io.nwb.NwbRecording;
 import org.specus.io.openephys.OpenEphysRecording;
 import org.specus.io.raw.RawBinaryRecording;
@@ -21,6 +22,7 @@ import org.specus.io.zarr.ZarrRecording;
  *       {@code continuous.dat}: Open Ephys binary;
  *   <li>{@code .nwb}: NWB (HDF5);
  *   <li>a directory with {@code zarr.json} or {@code .zgroup} (e.g. {@code out.zarr}): Zarr;
+ *   <li>a {@code .mefd} directory: a MEF 3.0 session;
  *   <li>{@code .bin}/{@code .meta} with a {@code .meta} beside it: SpikeGLX (with
  *       {@code concatTriggers}: every trigger file of its gate);
  *   <li>{@code .bin}, {@code .dat}, {@code .raw} with the raw layout options: headerless binary.
@@ -29,7 +31,7 @@ import org.specus.io.zarr.ZarrRecording;
 public final class Recordings {
 
   static final String SUPPORTED = "supported: SpikeGLX (.bin/.meta), Open Ephys binary (structure.oebin or its"
-      + " folder), NWB (.nwb), Zarr (a .zarr directory), headerless binary (.bin/.dat/.raw with --raw-dtype,"
+      + " folder), NWB (.nwb), Zarr (a .zarr directory), MEF 3.0 (a .mefd directory), headerless binary (.bin/.dat/.raw with --raw-dtype,"
       + " --raw-channels, --raw-rate)";
 
   private Recordings() {}
@@ -54,6 +56,7 @@ public final class Recordings {
       case "nwb" -> NwbRecording.open(path, options.series());
       case "zarr" -> ZarrRecording.open(path);
       case "raw" -> RawBinaryRecording.open(path, options);
+      case "mef3" -> Mef3Recording.open(path, options.password());
       default -> throw new IllegalArgumentException(path + ": unknown reader '" + format + "'; " + SUPPORTED);
     };
   }
@@ -101,11 +104,14 @@ public final class Recordings {
       if (ZarrRecording.recognises(path)) {
         return "zarr";
       }
+      if (Mef3Recording.recognises(path)) {
+        return "mef3";
+      }
       if (!OpenEphysRecording.findAll(path).isEmpty()) {
         return "openephys";
       }
-      throw new IllegalArgumentException(path + ": a directory that is neither a Zarr store nor an Open Ephys"
-          + " recording; " + SUPPORTED);
+      throw new IllegalArgumentException(path + ": a directory that is neither a Zarr store, an Open Ephys"
+          + " recording nor a MEF 3.0 session; " + SUPPORTED);
     }
     if (name.endsWith(".nwb")) {
       return "nwb";
@@ -143,7 +149,7 @@ public final class Recordings {
    * {@code path} is a single recording.
    */
   public static List<String> catalog(Path path) {
-    if (!Files.isDirectory(path) || ZarrRecording.recognises(path)) {
+    if (!Files.isDirectory(path) || ZarrRecording.recognises(path) || Mef3Recording.recognises(path)) {
       return List.of();
     }
     List<Path> oebins = OpenEphysRecording.findAll(path);

@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
 final class InfoCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "IN", description = "Recording (SpikeGLX .bin/.meta, Open Ephys structure.oebin"
-      + " or folder, .nwb, .zarr, headerless binary with --raw-*), or a folder of several (Open Ephys"
+      + " or folder, .nwb, .zarr, a MEF 3.0 .mefd folder, headerless binary with --raw-*), or a folder of several (Open Ephys"
       + " experiments/recordings, SpikeGLX runs): they are listed.")
   Path input;
 

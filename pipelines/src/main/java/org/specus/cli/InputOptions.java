@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 /** The options that say how to open an input, shared by {@code info} and {@code preprocess}. */
 final class InputOptions {
 
-  @Option(names = "--format-in", paramLabel = "auto|spikeglx|openephys|nwb|zarr|raw", defaultValue = "auto",
+  @Option(names = "--format-in", paramLabel = "auto|spikeglx|openephys|nwb|zarr|raw|mef3", defaultValue = "auto",
       description = "Input reader (default: detected from the path).")
   String formatIn;
 
@@ -42,6 +42,12 @@ final class InputOptions {
       description = "Headerless binary: contact positions [channels, 2] in µm (default: channel_positions.npy beside it, if any).")
   String rawPositions;
 
+  // From the environment by default, so that the password need not appear in `ps` or a shell history.
+  @Option(names = "--mef-password", paramLabel = "PASSWORD", defaultValue = "${env:SPECUS_MEF_PASSWORD}",
+      description = "MEF 3.0: the session's level-1 or level-2 password, for an encrypted session"
+          + " (default: $SPECUS_MEF_PASSWORD).")
+  String mefPassword;
+
   ReaderOptions toReaderOptions() {
     return ReaderOptions.auto()
         .withFormat(formatIn)
@@ -50,6 +56,7 @@ final class InputOptions {
         .withConcatTriggers(concatTriggers)
         .withRaw(rawDtype, rawChannels, rawRate, rawOffset)
         .withRawGainToUv(rawGain)
-        .withRawPositions(rawPositions);
+        .withRawPositions(rawPositions)
+        .withPassword(mefPassword);
   }
 }

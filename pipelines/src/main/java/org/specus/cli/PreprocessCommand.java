@@ -19,7 +19,7 @@ import picocli.CommandLine.ParentCommand;
 final class PreprocessCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "IN", description = "Recording: SpikeGLX .bin/.meta, Open Ephys structure.oebin"
-      + " or its folder, .nwb, a .zarr store, or a headerless binary with --raw-*.")
+      + " or its folder, .nwb, a .zarr store, a MEF 3.0 .mefd folder, or a headerless binary with --raw-*.")
   Path input;
 
   @Mixin

@@ -48,6 +48,9 @@ final class PreprocessRun {
       out.printf("specus: %s -> %s%n", input, output);
       out.printf("  %d channels, %s Hz, %.1f s, %d tiles; %s%n",
           rec.numChannels(), rec.samplingRate(), rec.durationSeconds(), plan.numTiles(), config.chainSummary());
+      for (String warning : OpenRecordings.warnings(rec)) {
+        out.printf("  warning: %s%n", warning);
+      }
       out.printf("  runner: %s%n", runner.describe());
       long t0 = System.nanoTime();
       try (ShardProgress progress = new ShardProgress(output, plan.numTiles(), rec.durationSeconds(), System.err,

@@ -38,6 +38,11 @@ public final class OpenRecordings {
     }
   }
 
+  /** What the reader noticed about the input that does not stop it being read (gaps, odd units...). */
+  public static java.util.List<String> warnings(RecordingInfo info) {
+    return get(info).warnings();
+  }
+
   /** How many readers are open in this JVM (for tests). */
   static int openCount() {
     return OPEN.size();

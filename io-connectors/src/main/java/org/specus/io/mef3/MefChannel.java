@@ -1,0 +1,161 @@
+package org.specus.io.mef3;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.stream.Stream;
+import org.specus.io.RecordingException;
+
+/**
+ * One time-series channel of a MEF 3.0 session ({@code <name>.timd}): its segments in order, and
+ * reads of its samples placed on the session's sample grid. Each block lands at the grid index
+ * nearest its start time, as MEF readers place them; grid samples no block covers (the gaps a
+ * writer records as discontinuities) are left as the caller filled them.
+ */
+final class MefChannel {
+  private static final int ENTRIES_PER_READ = 32;
+  static final int NAN_SAMPLE = Integer.MIN_VALUE;
+
+  final String name;
+  final List<MefSegment> segments;
+
+  private MefChannel(String name, List<MefSegment> segments) {
+    this.name = name;
+    this.segments = segments;
+  }
+
+  static MefChannel open(Path timd, String password) {
+    String name = timd.getFileName().toString().replaceFirst("\\.timd$", "");
+    List<Path> segds;
+    try (Stream<Path> s = Files.list(timd)) {
+      segds = s.filter(p -> p.getFileName().toString().endsWith(".segd") && Files.isDirectory(p)).sorted().toList();
+    } catch (IOException e) {
+      throw RecordingException.in(timd, "cannot list (" + e.getMessage() + ")");
+    }
+    if (segds.isEmpty()) {
+      throw RecordingException.in(timd, "channel has no segments (.segd folders)");
+    }
+    List<MefSegment> segments = segds.stream().map(p -> MefSegment.open(p, password)).toList();
+    MefSegment first = segments.get(0);
+    for (MefSegment s : segments) {
+      if (s.meta.samplingRate() != first.meta.samplingRate() || s.meta.unitsPerCount() != first.meta.unitsPerCount()) {
+        throw RecordingException.in(timd, "segments disagree: " + first.tidx.getParent().getFileName() + " has "
+            + first.meta.samplingRate() + " Hz and " + first.meta.unitsPerCount() + " units per count, "
+            + s.tidx.getParent().getFileName() + " " + s.meta.samplingRate() + " Hz and " + s.meta.unitsPerCount());
+      }
+    }
+    return new MefChannel(name, segments);
+  }
+
+  double samplingRate() {
+    return segments.get(0).meta.samplingRate();
+  }
+
+  double unitsPerCount() {
+    return segments.get(0).meta.unitsPerCount();
+  }
+
+  String units() {
+    return segments.get(0).meta.units();
+  }
+
+  long storedStartTime() {
+    return segments.get(0).meta.storedStartTime();
+  }
+
+  long storedEndTime() {
+    return segments.get(segments.size() - 1).meta.storedEndTime();
+  }
+
+  long storedSamples() {
+    return segments.stream().mapToLong(s -> s.meta.numSamples()).sum();
+  }
+
+  /** Reusable buffers of one reading thread. */
+  static final class Scratch {
+    byte[] block = new byte[0];
+    int[] samples = new int[0];
+  }
+
+  /**
+   * Writes this channel's counts for grid samples {@code [from, to)} into
+   * {@code dst[(i - from) * stride + column]}; samples in gaps are not written. {@link #NAN_SAMPLE}
+   * (MEF's "no value") is written as 0.
+   */
+  void read(long from, long to, SampleGrid grid, float[] dst, int stride, int column, Scratch scratch)
+      throws IOException {
+    for (MefSegment seg : segments) {
+      // The header's times bound the segment: a long channel of many segments opens only those a read needs.
+      if (seg.numBlocks == 0 || grid.index(seg.meta.storedEndTime()) < from
+          || grid.index(seg.meta.storedStartTime()) >= to) {
+        continue;
+      }
+      try (FileChannel index = FileChannel.open(seg.tidx, StandardOpenOption.READ);
+          FileChannel data = FileChannel.open(seg.tdat, StandardOpenOption.READ)) {
+        long k = lastBlockStartingBy(seg, index, grid, from);
+        while (k < seg.numBlocks) {
+          int count = (int) Math.min(ENTRIES_PER_READ, seg.numBlocks - k);
+          MefSegment.Block[] blocks = seg.blocks(index, k, count);
+          for (int i = 0; i < count; i++, k++) {
+            long start = grid.index(blocks[i].storedStartTime());
+            if (start >= to) {
+              return;
+            }
+            if (start + blocks[i].numSamples() > from) {
+              copy(seg, data, k, blocks[i], start, from, to, dst, stride, column, scratch);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private long lastBlockStartingBy(MefSegment seg, FileChannel index, SampleGrid grid, long from) throws IOException {
+    long lo = 0;
+    long hi = seg.numBlocks - 1;
+    while (lo < hi) {
+      long mid = (lo + hi + 1) >>> 1;
+      if (grid.index(seg.storedStartTime(index, mid)) <= from) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
+  }
+
+  private void copy(MefSegment seg, FileChannel data, long k, MefSegment.Block b, long start, long from, long to,
+      float[] dst, int stride, int column, Scratch scratch) throws IOException {
+    if (b.bytes() < RedBlock.HEADER_BYTES || b.numSamples() < 0) {
+      throw RecordingException.in(seg.tidx, "block " + k + " is listed with " + Integer.toUnsignedString(b.bytes())
+          + " bytes and " + Integer.toUnsignedString(b.numSamples()) + " samples");
+    }
+    if (scratch.block.length < b.bytes()) {
+      scratch.block = new byte[b.bytes()];
+    }
+    if (scratch.samples.length < b.numSamples()) {
+      scratch.samples = new int[b.numSamples()];
+    }
+    MefSegment.readFully(data, ByteBuffer.wrap(scratch.block, 0, b.bytes()), b.fileOffset(), seg.tdat);
+    int n;
+    try {
+      n = RedBlock.decode(scratch.block, b.bytes(), seg.keys, scratch.samples);
+    } catch (IllegalArgumentException e) {
+      throw RecordingException.in(seg.tdat, "block " + k + " at byte " + b.fileOffset() + ": " + e.getMessage());
+    }
+    if (n != b.numSamples()) {
+      throw RecordingException.in(seg.tdat, "block " + k + " at byte " + b.fileOffset() + " holds " + n
+          + " samples, the index says " + b.numSamples());
+    }
+    int i0 = (int) Math.max(0, from - start);
+    int i1 = (int) Math.min(n, to - start);
+    int[] s = scratch.samples;
+    for (int i = i0, o = (int) ((start + i0 - from) * stride + column); i < i1; i++, o += stride) {
+      dst[o] = s[i] == NAN_SAMPLE ? 0f : s[i];
+    }
+  }
+}
