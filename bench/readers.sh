@@ -3,14 +3,14 @@
 # `specus preprocess` with no operations (int16 copy into Zarr v3 shards, zstd level 1: the cheapest
 # run there is), under /usr/bin/time -v. Prints a markdown table, writes readers.csv and readers.md.
 # Usage: bench/readers.sh [WORKDIR]                       (default: bench/work/readers)
-#   env: MINUTES (default 2), FORMATS (default "spikeglx zarr3 raw openephys nwb zarr2"), KEEP=1 keeps
+#   env: MINUTES (default 2), FORMATS (default "spikeglx zarr3 raw openephys nwb zarr2 mef3"), KEEP=1 keeps
 #        the big files (otherwise each converted input and each output is deleted once measured).
 # Disk: about 3 x the recording (1.4 GB a minute) at a time. Conversions stream (bench/convert_recording.py).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$(mkdir -p "${1:-$here/bench/work/readers}" && cd "${1:-$here/bench/work/readers}" && pwd)"
 minutes="${MINUTES:-2}"
-formats=(${FORMATS:-spikeglx zarr3 raw openephys nwb zarr2})
+formats=(${FORMATS:-spikeglx zarr3 raw openephys nwb zarr2 mef3})
 py=/usr/bin/python3   # Debian's, with python3-h5py and python3-zarr (v2)
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 "$py" -c 'import numpy, h5py, zarr' 2>/dev/null \
@@ -82,6 +82,14 @@ for f in "${formats[@]}"; do
                measure openephys "$work/input-oe" "$c"; cleanup "$work/input-oe" ;;
     nwb)       c=$(convert nwb "$work/input.nwb")
                measure nwb "$work/input.nwb" "$c"; cleanup "$work/input.nwb" ;;
+    mef3)      # no Python MEF 3.0 writer here: the test suite's own (RED blocks of 1 s, one segment per channel)
+               [ -d "$here/io-connectors/target/test-classes/org/specus/io/mef3" ] \
+                 || "$here/mvnw" -q -o -pl io-connectors test-compile
+               rm -rf "$work/input.mefd"; t0=$(date +%s.%N)
+               java -cp "$here/io-connectors/target/test-classes:$here/io-connectors/target/classes" \
+                 org.specus.io.mef3.Mef3Writer "$src" "$work" input 385 384 30000 2.34375 30000
+               c=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.0f", b-a}')
+               measure mef3 "$work/input.mefd" "$c"; cleanup "$work/input.mefd" ;;
     zarr2)     c=$(convert zarr2 "$work/input-v2.zarr")
                measure zarr2 "$work/input-v2.zarr" "$c"; cleanup "$work/input-v2.zarr" ;;
     *) echo "readers: unknown format $f" >&2; exit 2 ;;

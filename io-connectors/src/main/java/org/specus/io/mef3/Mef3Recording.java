@@ -49,6 +49,7 @@ public final class Mef3Recording implements Recording {
   private final String fingerprint;
   private final boolean encrypted;
   private final boolean timeOffsetKnown;
+  private static final int COLUMNS_PER_PASS = 16;
   private final ThreadLocal<MefChannel.Scratch> scratch = ThreadLocal.withInitial(MefChannel.Scratch::new);
 
   private Mef3Recording(Path session, List<MefChannel> channels, SampleGrid grid, long numSamples, double[] gainToUv,
@@ -272,10 +273,26 @@ public final class Mef3Recording implements Recording {
       throw new IllegalArgumentException("samples [" + start + ", " + end + ") are outside [0, " + numSamples + ")");
     }
     int nCh = channels.size();
-    Arrays.fill(dst, 0, Math.toIntExact((end - start) * nCh), 0f);
+    int n = Math.toIntExact(end - start);
     MefChannel.Scratch s = scratch.get();
-    for (int c = 0; c < nCh; c++) {
-      channels.get(c).read(start, end, grid, dst, nCh, c, s);
+    if (s.columns.length < COLUMNS_PER_PASS || s.columns[0].length < n) {
+      s.columns = new int[COLUMNS_PER_PASS][n];
+    }
+    // Channels are stored apart and the tile is sample-major: a few channels at a time are decoded
+    // into columns and then interleaved, so each row's cache line is written once per group rather
+    // than once per channel (one channel at a time took ~100 ms more per 384-channel tile).
+    for (int c0 = 0; c0 < nCh; c0 += COLUMNS_PER_PASS) {
+      int g = Math.min(COLUMNS_PER_PASS, nCh - c0);
+      for (int j = 0; j < g; j++) {
+        Arrays.fill(s.columns[j], 0, n, 0);
+        channels.get(c0 + j).read(start, end, grid, s.columns[j], s, s.tail(c0 + j));
+      }
+      for (int i = 0; i < n; i++) {
+        int row = i * nCh + c0;
+        for (int j = 0; j < g; j++) {
+          dst[row + j] = s.columns[j][i];
+        }
+      }
     }
   }
 

@@ -24,133 +24,139 @@ final class RedBlock {
 
   private RedBlock() {}
 
+  /** Decodes one whole block with fresh tables (see {@link Decoder#decode}). */
+  static int decode(byte[] block, int blockBytes, MefKeys keys, int[] out) {
+    return new Decoder().decode(block, blockBytes, keys, out, Integer.MAX_VALUE);
+  }
+
   /** Number of samples a block says it holds (header field at 32). */
   static int numSamples(byte[] block) {
     return le(block).getInt(32);
   }
 
-  /**
-   * Decodes {@code block} into {@code out[0, numSamples)} as stored counts.
-   *
-   * @param keys needed only when the block's symbol table is encrypted
-   * @throws IllegalArgumentException naming what is wrong when the block is damaged
-   */
-  static int decode(byte[] block, int blockBytes, MefKeys keys, int[] out) {
-    if (blockBytes < HEADER_BYTES || blockBytes > block.length) {
-      throw new IllegalArgumentException("a RED block of " + blockBytes + " bytes (a header alone is " + HEADER_BYTES + ")");
-    }
-    ByteBuffer h = le(block);
-    int storedCrc = h.getInt(0);
-    int flags = block[4] & 0xFF;
-    float slope = h.getFloat(16);
-    float intercept = h.getFloat(20);
-    float scale = h.getFloat(24);
-    int differenceBytes = h.getInt(28);
-    int n = h.getInt(32);
-    int declaredBytes = h.getInt(36);
-    if (declaredBytes != blockBytes) {
-      throw new IllegalArgumentException("its header says " + Integer.toUnsignedString(declaredBytes)
-          + " bytes, the index " + blockBytes);
-    }
-    if (MefCrc.of(block, 4, blockBytes) != storedCrc) {
-      throw new IllegalArgumentException("checksum mismatch (the block is damaged)");
-    }
-    if (n < 0 || n > out.length) {
-      throw new IllegalArgumentException("it claims " + Integer.toUnsignedString(n) + " samples, more than the index's "
-          + out.length);
-    }
-    if (n == 0) {
-      return 0;
-    }
-    byte[] counts = new byte[256];
-    System.arraycopy(block, STATISTICS_OFFSET, counts, 0, 256);
-    int level = (flags & LEVEL_1_ENCRYPTED) != 0 ? 1 : (flags & LEVEL_2_ENCRYPTED) != 0 ? 2 : 0;
-    if (level > 0) {
-      byte[] key = keys.forLevel(level);
-      if (key == null) {
-        throw new IllegalArgumentException("its data are encrypted at level " + level + " and the password given does not"
-            + " open that level");
-      }
-      MefKeys.decrypt(counts, 0, 256, key);
-    }
-    int symbols = differenceBytes - 1; // the first key sample's escape is not coded
-    if (symbols < 4 || symbols > 5 * n) {
-      throw new IllegalArgumentException("it claims " + Integer.toUnsignedString(differenceBytes)
-          + " difference bytes for " + n + " samples");
-    }
-    byte[] diffs = rangeDecode(block, HEADER_BYTES, blockBytes, counts, symbols);
-    rebuild(diffs, n, out);
-    if (scale > 1f || slope != 0f || intercept != 0f) {
-      retrend(out, n, scale, slope, intercept);
-    }
-    return n;
-  }
+  /** A decoder's reusable tables; one per reading thread, as blocks are decoded by the thousand. */
+  static final class Decoder {
+    private final byte[] counts = new byte[256];
+    private final int[] cumulative = new int[257];
+    // The symbol of every cumulative count: one lookup instead of a search per decoded symbol.
+    private final byte[] symbolAt = new byte[256 * 255];
 
-  private static byte[] rangeDecode(byte[] in, int from, int to, byte[] counts, int symbols) {
-    int[] cumulative = new int[257];
-    for (int i = 0; i < 256; i++) {
-      cumulative[i + 1] = cumulative[i] + (counts[i] & 0xFF);
-    }
-    int total = cumulative[256];
-    if (total == 0) {
-      throw new IllegalArgumentException("its symbol table is empty");
-    }
-    byte[] diffs = new byte[symbols];
-    int p = from;
-    // Unsigned 32-bit arithmetic throughout, as the coder was written for: kept in longs.
-    long inByte = p < to ? in[p++] & 0xFF : 0;
-    long low = inByte >>> (8 - EXTRA_BITS);
-    long range = 1L << EXTRA_BITS;
-    for (int k = 0; k < symbols; k++) {
-      while (range <= BOTTOM_VALUE) {
-        low = ((low << 8) | ((inByte << EXTRA_BITS) & 0xFF)) & 0xFFFFFFFFL;
-        inByte = p < to ? in[p++] & 0xFF : 0;
-        low |= inByte >>> (8 - EXTRA_BITS);
-        range = (range << 8) & 0xFFFFFFFFL;
+    /**
+     * Decodes the first {@code min(limit, numSamples)} samples of {@code block} into {@code out} as
+     * stored counts, and returns the block's {@code numSamples}. The differences are coded in one
+     * stream, so a block's head costs less than its tail.
+     *
+     * @param keys needed only when the block's symbol table is encrypted
+     * @throws IllegalArgumentException naming what is wrong when the block is damaged
+     */
+    int decode(byte[] block, int blockBytes, MefKeys keys, int[] out, int limit) {
+      if (blockBytes < HEADER_BYTES || blockBytes > block.length) {
+        throw new IllegalArgumentException("a RED block of " + blockBytes + " bytes (a header alone is " + HEADER_BYTES
+            + ")");
       }
-      long perCount = range / total;
-      if (perCount == 0) {
-        throw new IllegalArgumentException("its coded differences are inconsistent with its symbol table");
+      ByteBuffer h = le(block);
+      int flags = block[4] & 0xFF;
+      float slope = h.getFloat(16);
+      float intercept = h.getFloat(20);
+      float scale = h.getFloat(24);
+      int differenceBytes = h.getInt(28);
+      int n = h.getInt(32);
+      int declaredBytes = h.getInt(36);
+      if (declaredBytes != blockBytes) {
+        throw new IllegalArgumentException("its header says " + Integer.toUnsignedString(declaredBytes)
+            + " bytes, the index " + blockBytes);
       }
-      long c = Math.min(low / perCount, total - 1);
-      int s;
-      if (c > cumulative[128]) {
-        s = 256;
-        while (cumulative[s] > c) {
-          s--;
+      if (MefCrc.of(block, 4, blockBytes) != h.getInt(0)) {
+        throw new IllegalArgumentException("checksum mismatch (the block is damaged)");
+      }
+      if (n < 0 || n > out.length) {
+        throw new IllegalArgumentException("it claims " + Integer.toUnsignedString(n) + " samples, more than the"
+            + " index's " + out.length);
+      }
+      if (n == 0) {
+        return 0;
+      }
+      System.arraycopy(block, STATISTICS_OFFSET, counts, 0, 256);
+      int level = (flags & LEVEL_1_ENCRYPTED) != 0 ? 1 : (flags & LEVEL_2_ENCRYPTED) != 0 ? 2 : 0;
+      if (level > 0) {
+        byte[] key = keys.forLevel(level);
+        if (key == null) {
+          throw new IllegalArgumentException("its data are encrypted at level " + level + " and the password given"
+              + " does not open that level");
         }
-      } else {
-        s = 0;
-        while (cumulative[s + 1] <= c) {
-          s++;
-        }
+        MefKeys.decrypt(counts, 0, 256, key);
       }
-      long sub = perCount * cumulative[s];
-      low = (low - sub) & 0xFFFFFFFFL;
-      range = s < 255 ? perCount * (counts[s] & 0xFF) : range - sub;
-      diffs[k] = (byte) s;
+      int symbols = differenceBytes - 1; // the first key sample's escape is not coded
+      if (symbols < 4 || symbols > 5 * n) {
+        throw new IllegalArgumentException("it claims " + Integer.toUnsignedString(differenceBytes)
+            + " difference bytes for " + n + " samples");
+      }
+      int total = tables();
+      int wanted = Math.min(limit, n);
+      int got = decodeSamples(block, HEADER_BYTES, blockBytes, total, symbols, wanted, out);
+      if (got < wanted) {
+        throw new IllegalArgumentException("its coded differences end after sample " + got + " of " + n);
+      }
+      if (scale > 1f || slope != 0f || intercept != 0f) {
+        retrend(out, wanted, scale, slope, intercept);
+      }
+      return n;
     }
-    return diffs;
-  }
 
-  private static void rebuild(byte[] diffs, int n, int[] out) {
-    int value = 0;
-    int d = -1; // the implied escape of the first sample
-    for (int i = 0; i < n; i++) {
-      if (d < 0 || diffs[d] == KEY_SAMPLE) {
-        int at = d + 1;
-        if (at + 4 > diffs.length) {
-          throw new IllegalArgumentException("its differences end in the middle of sample " + i + " of " + n);
+    private int tables() {
+      for (int i = 0; i < 256; i++) {
+        cumulative[i + 1] = cumulative[i] + (counts[i] & 0xFF);
+        java.util.Arrays.fill(symbolAt, cumulative[i], cumulative[i + 1], (byte) i);
+      }
+      if (cumulative[256] == 0) {
+        throw new IllegalArgumentException("its symbol table is empty");
+      }
+      return cumulative[256];
+    }
+
+    /**
+     * Range-decodes the differences and rebuilds the samples in one pass. The coder's registers are
+     * unsigned 32-bit (the range reaches 2^31), so they are kept in longs.
+     */
+    private int decodeSamples(byte[] in, int from, int to, int total, int symbols, int n, int[] out) {
+      int p = from;
+      int inByte = p < to ? in[p++] & 0xFF : 0;
+      long low = inByte >>> (8 - EXTRA_BITS);
+      long range = 1 << EXTRA_BITS;
+      int value = 0;
+      int i = 0;
+      int keyBytes = 4; // the first sample is a key sample, its escape implied
+      int key = 0;
+      for (int k = 0; k < symbols && i < n; k++) {
+        while (range <= BOTTOM_VALUE) {
+          low = ((low << 8) & 0xFFFFFFFFL) | ((inByte << EXTRA_BITS) & 0xFF);
+          inByte = p < to ? in[p++] & 0xFF : 0;
+          low |= inByte >>> (8 - EXTRA_BITS);
+          range <<= 8;
         }
-        value = (diffs[at] & 0xFF) | (diffs[at + 1] & 0xFF) << 8 | (diffs[at + 2] & 0xFF) << 16 | diffs[at + 3] << 24;
-        d = at + 4;
-      } else {
-        value += diffs[d++];
+        long perCount = range / total;
+        if (perCount == 0) {
+          throw new IllegalArgumentException("its coded differences are inconsistent with its symbol table");
+        }
+        int s = symbolAt[(int) Math.min(low / perCount, total - 1)] & 0xFF;
+        long sub = perCount * cumulative[s];
+        low = (low - sub) & 0xFFFFFFFFL;
+        range = s < 255 ? perCount * (counts[s] & 0xFF) : range - sub;
+        if (keyBytes > 0) {
+          key |= s << (8 * (4 - keyBytes));
+          if (--keyBytes == 0) {
+            value = key;
+            out[i++] = value;
+          }
+        } else if (s == (KEY_SAMPLE & 0xFF)) {
+          keyBytes = 4;
+          key = 0;
+        } else {
+          value += (byte) s;
+          out[i++] = value;
+        }
       }
-      out[i] = value;
-      if (i + 1 < n && d >= diffs.length) {
-        throw new IllegalArgumentException("its differences end after sample " + (i + 1) + " of " + n);
-      }
+      return i;
     }
   }
 
