@@ -1,6 +1,5 @@
 package org.specus.io.mef3;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -99,7 +98,7 @@ final class MefSegment {
     while (dst.hasRemaining()) {
       int n = ch.read(dst, p);
       if (n < 0) {
-        throw new EOFException(file.getFileName() + ": ends at byte " + p + ", before the " + dst.remaining()
+        throw RecordingException.in(file, "ends at byte " + p + ", before the " + dst.remaining()
             + " bytes the index points to: truncated?");
       }
       p += n;
