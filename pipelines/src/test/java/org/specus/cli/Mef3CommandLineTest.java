@@ -25,7 +25,7 @@ import org.specus.io.output.OutputStore;
 
 /**
  * {@code specus info} and {@code specus preprocess} on the golden MEF 3.0 sessions of
- * {@code ../shared/data/mef3}: the output of a run without operations holds the reference reader's
+ * {@code ../shared/data/mef3} and on one made by the test suite's writer: the output of a run without operations holds the reference reader's
  * counts (0 in gaps), a real chain gives the same bytes as on those counts written as a headerless
  * int32 file, and encrypted or damaged sessions fail in one line without a complete output.
  */
@@ -115,5 +115,53 @@ class Mef3CommandLineTest {
     CommandLineTest.Result r = preprocess(s, "damaged.zarr", NO_OPS);
     CommandLineTest.assertOneLineError(r, "ch1-000000.tdat", "block 0 at byte 1024", "checksum mismatch");
     assertFalse(OutputStore.isComplete(tmp.resolve("damaged.zarr")), "no output may claim to be complete");
+  }
+
+  /**
+   * A session from the test suite's writer (runs without ../shared): 4 channels at 30 kHz in 0.1 s
+   * blocks with a 0.05 s gap; a real chain on it equals the chain on its counts as a headerless
+   * int32 file, gap zeros included.
+   */
+  @Test
+  void aWrittenSessionGivesTheBytesOfTheSameCounts() throws Exception {
+    int nCh = 4;
+    int block = 3000;
+    int blocks = 12;
+    int gap = 1500;
+    int total = blocks * block + gap;
+    int[] counts = new int[total * nCh];
+    java.util.Random rnd = new java.util.Random(3);
+    Path dir = Files.createDirectories(tmp.resolve("written"));
+    List<String> names = List.of("e1", "e2", "e3", "e4");
+    try (org.specus.io.mef3.Mef3Writer w = new org.specus.io.mef3.Mef3Writer(dir, "w", 30000, names,
+        new double[] {0.195, 0.195, 0.195, 0.195})) {
+      for (int c = 0; c < nCh; c++) {
+        for (int b = 0; b < blocks; b++) {
+          long at = (long) b * block + (b >= 6 ? gap : 0);
+          int[] s = new int[block];
+          for (int i = 0; i < block; i++) {
+            s[i] = (int) (400 * Math.sin((at + i) / (30.0 + c)) + rnd.nextGaussian() * 20) + (b == 9 ? 5000 : 0);
+            counts[(int) (at + i) * nCh + c] = s[i];
+          }
+          w.append(c, s, block, 1_600_000_000_000_000L + Math.round(at * 1e6 / 30000), b == 6);
+        }
+      }
+    }
+    ByteBuffer raw = ByteBuffer.allocate(4 * counts.length).order(ByteOrder.LITTLE_ENDIAN);
+    for (int v : counts) {
+      raw.putInt(v);
+    }
+    Path rawFile = tmp.resolve("written.i32");
+    Files.write(rawFile, raw.array());
+    List<String> chain = List.of("--highpass", "300", "--filter-order", "3", "--cmr", "median", "--whiten", "none",
+        "--tile", "0.1s");
+    CommandLineTest.Result r = preprocess(dir.resolve("w.mefd"), "written.zarr", chain);
+    Path viaMef = succeeded(r, "written.zarr");
+    assertTrue(r.out().contains("  warning: e1: 1500 of 37500 samples (0.050 s) fall in gaps without data and read as 0"),
+        r.out());
+    assertEquals(names, channelIds(viaMef));
+    Path viaRaw = succeeded(preprocess(rawFile, "written-raw.zarr", chain, "--format-in", "raw", "--raw-dtype", "int32",
+        "--raw-channels", "4", "--raw-rate", "30000", "--raw-gain", "0.195"), "written-raw.zarr");
+    assertSameValues(traces(viaRaw), traces(viaMef), nCh, "MEF 3.0 against the same counts as int32");
   }
 }
