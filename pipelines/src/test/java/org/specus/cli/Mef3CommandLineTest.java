@@ -25,9 +25,10 @@ import org.specus.io.output.OutputStore;
 
 /**
  * {@code specus info} and {@code specus preprocess} on the golden MEF 3.0 sessions of
- * {@code ../shared/data/mef3} and on one made by the test suite's writer: the output of a run without operations holds the reference reader's
- * counts (0 in gaps), a real chain gives the same bytes as on those counts written as a headerless
- * int32 file, and encrypted or damaged sessions fail in one line without a complete output.
+ * {@code ../shared/data/mef3} and on one made by the test suite's writer: the output of a run
+ * without operations holds the reference reader's counts (0 in gaps), a real chain gives the same
+ * bytes as on those counts written as a headerless int32 file, and encrypted or damaged sessions
+ * fail in one line without a complete output.
  */
 class Mef3CommandLineTest {
   @TempDir static Path tmp;
