@@ -102,8 +102,8 @@ public final class Mef3Recording implements Recording {
     Long offset = channels.stream().flatMap(c -> c.segments.stream()).map(s -> s.meta.recordingTimeOffset())
         .filter(o -> o != null).findFirst().orElse(null);
     long rto = offset == null ? 0 : offset;
-    long start = channels.stream().map(MefChannel::storedStartTime)
-        .min(Comparator.comparingLong(t -> SegmentMetadata.trueTime(t, rto))).orElseThrow();
+    long start = channels.stream().mapToLong(c -> SegmentMetadata.trueTime(c.storedStartTime(), rto)).min()
+        .orElseThrow();
     SampleGrid grid = new SampleGrid(start, rto, rate);
     long n = 0;
     for (MefChannel c : channels) {
@@ -126,7 +126,7 @@ public final class Mef3Recording implements Recording {
       }
     }
     boolean encrypted = channels.stream().flatMap(c -> c.segments.stream())
-        .anyMatch(s -> !MefKeys.isUnset(s.meta.level1Check()));
+        .anyMatch(s -> s.meta.encrypted());
     return new Mef3Recording(mefd, channels, grid, n, gains, Collections.unmodifiableList(warnings),
         fingerprint(mefd, channels), encrypted, offset != null);
   }
@@ -239,8 +239,8 @@ public final class Mef3Recording implements Recording {
     s.put("sampling rate", Summaries.number(grid.rate()) + " Hz");
     s.put("samples", Long.toString(numSamples));
     s.put("duration (s)", String.format(Locale.ROOT, "%.6f", durationSeconds()));
-    s.put("start (UTC)", timeOffsetKnown ? Instant.ofEpochSecond(0, SegmentMetadata.trueTime(grid.start(),
-        grid.offset()) * 1000).toString() : "unknown (the password does not open level 2)");
+    s.put("start (UTC)", timeOffsetKnown ? Instant.ofEpochSecond(0, grid.start() * 1000).toString()
+        : "unknown (the password does not open level 2)");
     s.put("segments per channel", Summaries.range(channels.stream().mapToDouble(c -> c.segments.size()).toArray()));
     s.put("samples without data", Long.toString(channels.stream().mapToLong(c -> Math.max(0, numSamples
         - c.storedSamples())).max().orElse(0)) + " (most in one channel; they read as 0)");

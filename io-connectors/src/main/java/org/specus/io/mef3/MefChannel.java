@@ -176,7 +176,7 @@ final class MefChannel {
     MefSegment.readFully(data, ByteBuffer.wrap(scratch.block, 0, b.bytes()), b.fileOffset(), seg.tdat);
     int n;
     try {
-      n = scratch.decoder.decode(scratch.block, b.bytes(), seg.keys, scratch.samples, i1);
+      n = scratch.decoder.decode(scratch.block, b.bytes(), seg.meta.keys(), scratch.samples, i1);
     } catch (IllegalArgumentException e) {
       throw RecordingException.in(seg.tdat, "block " + k + " at byte " + b.fileOffset() + ": " + e.getMessage());
     }

@@ -22,14 +22,12 @@ final class MefSegment {
   final Path tidx;
   final Path tdat;
   final SegmentMetadata meta;
-  final MefKeys keys;
   final long numBlocks;
 
-  private MefSegment(Path tidx, Path tdat, SegmentMetadata meta, MefKeys keys, long numBlocks) {
+  private MefSegment(Path tidx, Path tdat, SegmentMetadata meta, long numBlocks) {
     this.tidx = tidx;
     this.tdat = tdat;
     this.meta = meta;
-    this.keys = keys;
     this.numBlocks = numBlocks;
   }
 
@@ -49,9 +47,6 @@ final class MefSegment {
       byte[] header = new byte[HEADER];
       readFully(ch, ByteBuffer.wrap(header), 0, tidx);
       SegmentMetadata.checkHeader(tidx, header, "tidx");
-      if (MefCrc.of(header, 4, HEADER) != ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getInt(0)) {
-        throw RecordingException.in(tidx, "universal header checksum mismatch (the file is damaged)");
-      }
       blocks = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getLong(32);
       long need = HEADER + blocks * INDEX_ENTRY_BYTES;
       if (blocks < 0 || ch.size() < need) {
@@ -68,7 +63,7 @@ final class MefSegment {
     } catch (IOException e) {
       throw RecordingException.in(tdat, "cannot read (" + e.getMessage() + ")");
     }
-    return new MefSegment(tidx, tdat, meta, MefKeys.open(password, meta.level1Check(), meta.level2Check()), blocks);
+    return new MefSegment(tidx, tdat, meta, blocks);
   }
 
   /** A block as the index describes it. */

@@ -24,15 +24,7 @@ final class RedBlock {
 
   private RedBlock() {}
 
-  /** Decodes one whole block with fresh tables (see {@link Decoder#decode}). */
-  static int decode(byte[] block, int blockBytes, MefKeys keys, int[] out) {
-    return new Decoder().decode(block, blockBytes, keys, out, Integer.MAX_VALUE);
-  }
 
-  /** Number of samples a block says it holds (header field at 32). */
-  static int numSamples(byte[] block) {
-    return le(block).getInt(32);
-  }
 
   /** A decoder's reusable tables; one per reading thread, as blocks are decoded by the thousand. */
   static final class Decoder {

@@ -6,14 +6,13 @@ package org.specus.io.mef3;
  * is the index nearest its start time; rounding each block's time (not accumulating sample counts)
  * keeps a long recording's blocks where its clock put them.
  *
- * @param start stored (negated) time of sample 0
+ * @param start true time of sample 0, µs since the epoch (relative when the offset is unknown)
  * @param offset the recording time offset that turns stored times into true ones (0 when unknown:
  *     places on the grid only need differences)
  */
 record SampleGrid(long start, long offset, double rate) {
 
   long index(long storedTime) {
-    long dt = SegmentMetadata.trueTime(storedTime, offset) - SegmentMetadata.trueTime(start, offset);
-    return Math.round(dt * rate / 1e6);
+    return Math.round((SegmentMetadata.trueTime(storedTime, offset) - start) * rate / 1e6);
   }
 }

@@ -17,6 +17,8 @@ import org.specus.io.RecordingException;
  *
  * @param recordingTimeOffset µs added to the stored (negated) times, or {@code null} when section 3 is
  *     encrypted and the password does not open level 2
+ * @param keys what the password opens (also needed for blocks whose symbol tables are encrypted)
+ * @param encrypted whether the session has passwords at all
  */
 record SegmentMetadata(
     String channelName,
@@ -28,8 +30,8 @@ record SegmentMetadata(
     String units,
     long numSamples,
     Long recordingTimeOffset,
-    byte[] level1Check,
-    byte[] level2Check) {
+    MefKeys keys,
+    boolean encrypted) {
 
   static final int UNIVERSAL_HEADER_BYTES = 1024;
   static final int FILE_BYTES = 16384;
@@ -59,9 +61,6 @@ record SegmentMetadata(
     }
     ByteBuffer h = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
     checkHeader(tmet, b, "tmet");
-    if (MefCrc.of(b, 4, UNIVERSAL_HEADER_BYTES) != h.getInt(0)) {
-      throw RecordingException.in(tmet, "universal header checksum mismatch (the file is damaged)");
-    }
     byte[] check1 = Arrays.copyOfRange(b, 868, 884);
     byte[] check2 = Arrays.copyOfRange(b, 884, 900);
     MefKeys keys = MefKeys.open(password, check1, check2);
@@ -104,11 +103,11 @@ record SegmentMetadata(
         text(b, s2 + 6208, 128),
         h.getLong(s2 + 6360),
         section3Readable ? h.getLong(SECTION_3) : null,
-        check1,
-        check2);
+        keys,
+        !MefKeys.isUnset(check1));
   }
 
-  /** Checks the type string and version of any MEF 3.0 file's universal header. */
+  /** Checks the type string, version and checksum of any MEF 3.0 file's universal header. */
   static void checkHeader(Path file, byte[] header, String type) {
     String found = text(header, 8, 5);
     if (!found.equals(type)) {
@@ -119,6 +118,9 @@ record SegmentMetadata(
     }
     if (header[15] != 1) {
       throw RecordingException.in(file, "big-endian MEF files are not supported");
+    }
+    if (MefCrc.of(header, 4, UNIVERSAL_HEADER_BYTES) != ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getInt(0)) {
+      throw RecordingException.in(file, "universal header checksum mismatch (the file is damaged)");
     }
   }
 

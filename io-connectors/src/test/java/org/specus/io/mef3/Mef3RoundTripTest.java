@@ -97,8 +97,8 @@ class Mef3RoundTripTest {
         ByteBuffer h = ByteBuffer.wrap(file, at, RedBlock.HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         int bytes = h.getInt(at + 36);
         byte[] block = java.util.Arrays.copyOfRange(file, at, at + bytes);
-        int[] samples = new int[RedBlock.numSamples(block)];
-        int n = RedBlock.decode(block, bytes, MefKeys.NONE, samples);
+        int[] samples = new int[h.getInt(at + 32)];
+        int n = new RedBlock.Decoder().decode(block, bytes, MefKeys.NONE, samples, Integer.MAX_VALUE);
         byte[] again = Mef3Writer.encode(samples, n, h.getLong(at + 40), (file[at + 4] & RedBlock.DISCONTINUITY) != 0);
         // meflib leaves bytes 5-23 of the header (regions, detrend fields) as it leaves them; compare the rest.
         assertArrayEquals(java.util.Arrays.copyOfRange(block, 24, bytes), java.util.Arrays.copyOfRange(again, 24, again.length),
