@@ -2,6 +2,7 @@
 
 Usage:
   make_inputs.py nwb OUT_DIR
+  make_inputs.py nwb_probes OUT_DIR
   make_inputs.py zarr2 SPIKEGLX.bin STORED_CHANNELS RATE GAIN_UV OUT.zarr [blosc]
 
 nwb: OUT_DIR/two_series.nwb (h5py, NWB 2.x layout) with two ElectricalSeries under /acquisition:
@@ -13,6 +14,10 @@ nwb: OUT_DIR/two_series.nwb (h5py, NWB 2.x layout) with two ElectricalSeries und
   The electrodes table has ids 200..231 and NP1.0-like rel_x/rel_y.
   Beside it, the values a reader must hand on (stored + offset / (conversion x channel_conversion),
   as float32), as headerless little-endian files: ap.i16 (int16: no offset, so the counts) and lf.f32.
+
+nwb_probes: OUT_DIR/two_probes.nwb, the same layout with three ElectricalSeries: ElectricalSeriesProbeA
+  and ElectricalSeriesProbeB (int16 [6000, 8] at 30 kHz, electrodes rows 0..7 and 8..15) and, between
+  them, ElectricalSeriesLF (int16 [500, 8] at 2500 Hz): two probes in one file, for the batch.
 
 zarr2: the first STORED_CHANNELS - 1 channels of a SpikeGLX .bin (the last one is the sync word),
   as SpikeInterface's Zarr v2 layout (zarr-python 2): traces_seg0 int16 in chunks of 400 samples
@@ -34,16 +39,12 @@ def positions(n):
     return np.array([[(43.0, 11.0, 59.0, 27.0)[k % 4], 20.0 * (k // 2)] for k in range(n)])
 
 
-def nwb(out):
+def write_nwb(path, series):
+    """An NWB 2.x layout with an electrodes table of 32 rows and, under /acquisition, one ElectricalSeries
+    per (name, int16 data, chunk rows, conversion, offset or None, rate, electrode rows, channel_conversion
+    or None)."""
     import h5py
-    out.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(7)
-    ap = (rng.standard_normal((9000, 32)) * 40).astype(np.int16)
-    ap[4000:4030, 5:9] -= 400  # a spike-like dip on a few neighbouring channels
-    lf = (rng.standard_normal((750, 16)) * 200 + 50 * np.sin(np.arange(750) / 25.0)[:, None]).astype(np.int16)
-    ap_cc = np.where(np.arange(32) % 2 == 0, 1.0, 0.5).astype(np.float32)
-    lf_conversion, lf_offset = 4.6875e-6, 1e-5
-    with h5py.File(out / "two_series.nwb", "w") as f:
+    with h5py.File(path, "w") as f:
         text_attr(f, "nwb_version", "2.5.0")
         text_attr(f, "neurodata_type", "NWBFile")
         table = f.create_group("general/extracellular_ephys/electrodes")
@@ -53,9 +54,7 @@ def nwb(out):
         table.create_dataset("rel_x", data=xy[:, 0])
         table.create_dataset("rel_y", data=xy[:, 1])
         acq = f.create_group("acquisition")
-        for name, data, chunk, conversion, offset, rate, rows, cc in (
-                ("ElectricalSeriesAP", ap, 1000, 2.34375e-6, None, 30000.0, np.arange(32), ap_cc),
-                ("ElectricalSeriesLF", lf, 200, lf_conversion, lf_offset, 2500.0, np.arange(0, 32, 2), None)):
+        for name, data, chunk, conversion, offset, rate, rows, cc in series:
             es = acq.create_group(name)
             text_attr(es, "neurodata_type", "ElectricalSeries")
             d = es.create_dataset("data", data=data, chunks=(chunk, data.shape[1]), compression="gzip",
@@ -71,9 +70,33 @@ def nwb(out):
             es.create_dataset("electrodes", data=rows.astype(np.int64))
             if cc is not None:
                 es.create_dataset("channel_conversion", data=cc)
+
+
+def nwb(out):
+    out.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(7)
+    ap = (rng.standard_normal((9000, 32)) * 40).astype(np.int16)
+    ap[4000:4030, 5:9] -= 400  # a spike-like dip on a few neighbouring channels
+    lf = (rng.standard_normal((750, 16)) * 200 + 50 * np.sin(np.arange(750) / 25.0)[:, None]).astype(np.int16)
+    ap_cc = np.where(np.arange(32) % 2 == 0, 1.0, 0.5).astype(np.float32)
+    lf_conversion, lf_offset = 4.6875e-6, 1e-5
+    write_nwb(out / "two_series.nwb", (
+        ("ElectricalSeriesAP", ap, 1000, 2.34375e-6, None, 30000.0, np.arange(32), ap_cc),
+        ("ElectricalSeriesLF", lf, 200, lf_conversion, lf_offset, 2500.0, np.arange(0, 32, 2), None)))
     ap.astype("<i2").tofile(out / "ap.i16")
     lf_values = (lf.astype(np.float64) + lf_offset / (lf_conversion * 1.0)).astype("<f4")
     lf_values.tofile(out / "lf.f32")
+
+
+def nwb_probes(out):
+    out.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(8)
+    a, b = ((rng.standard_normal((6000, 8)) * 40).astype(np.int16) for _ in range(2))
+    lf = (rng.standard_normal((500, 8)) * 200).astype(np.int16)
+    write_nwb(out / "two_probes.nwb", (
+        ("ElectricalSeriesProbeA", a, 1000, 2.34375e-6, None, 30000.0, np.arange(8), None),
+        ("ElectricalSeriesLF", lf, 250, 4.6875e-6, None, 2500.0, np.arange(8), None),
+        ("ElectricalSeriesProbeB", b, 1000, 2.34375e-6, None, 30000.0, np.arange(8, 16), None)))
 
 
 def zarr2(bin_path, stored, rate, gain, out, blosc):
@@ -98,6 +121,8 @@ def zarr2(bin_path, stored, rate, gain, out, blosc):
 if __name__ == "__main__":
     if sys.argv[1] == "nwb":
         nwb(Path(sys.argv[2]))
+    elif sys.argv[1] == "nwb_probes":
+        nwb_probes(Path(sys.argv[2]))
     elif sys.argv[1] == "zarr2":
         zarr2(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), Path(sys.argv[6]),
               len(sys.argv) > 7 and sys.argv[7] == "blosc")

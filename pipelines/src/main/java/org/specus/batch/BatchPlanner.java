@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.specus.io.Recording;
 import org.specus.io.RecordingException;
 import org.specus.io.Recordings;
@@ -33,19 +34,19 @@ public final class BatchPlanner {
   /** Plans every candidate; two recordings that would share one output both fail. */
   public List<PlannedRecording> plan(List<RecordingFinder.Candidate> candidates) {
     Map<Path, RecordingFinder.Candidate> byOutput = new HashMap<>();
-    Map<Path, Path> collisions = new HashMap<>();
+    Map<RecordingFinder.Candidate, String> collisions = new HashMap<>();
     for (RecordingFinder.Candidate c : candidates) {
       RecordingFinder.Candidate other = byOutput.putIfAbsent(c.output(), c);
       if (other != null) {
-        collisions.put(c.input(), other.relativeInput());
-        collisions.put(other.input(), c.relativeInput());
+        collisions.put(c, other.name());
+        collisions.put(other, c.name());
       }
     }
     List<PlannedRecording> plan = new ArrayList<>();
     for (RecordingFinder.Candidate c : candidates) {
-      plan.add(collisions.containsKey(c.input())
+      plan.add(collisions.containsKey(c)
           ? new PlannedRecording(c, PlannedRecording.Action.FAIL,
-              "its output " + c.output() + " would also be written by " + collisions.get(c.input()), null, null)
+              "its output " + c.output() + " would also be written by " + collisions.get(c), null, null)
           : plan(c));
     }
     return plan;
@@ -55,13 +56,13 @@ public final class BatchPlanner {
   public PlannedRecording plan(RecordingFinder.Candidate c) {
     PlannedRecording.Facts facts;
     OutputStore.ResultKey key;
-    try (Recording r = Recordings.open(c.input())) {
+    try (Recording r = Recordings.open(c.input(), c.options())) {
       if (r.numSamples() == 0) {
         return fail(c, r.path().getFileName() + ": holds no samples; there is nothing to process", null);
       }
       long tileSamples = Math.max(1, Math.round(config.tileSeconds() * r.samplingRate())); // as RecordingSource
       facts = new PlannedRecording.Facts(r.durationSeconds(), r.numChannels(), r.samplingRate(),
-          Files.size(r.path()), (r.numSamples() + tileSamples - 1) / tileSamples);
+          inputBytes(r.path()), (r.numSamples() + tileSamples - 1) / tileSamples);
       key = PreprocessJob.resultKey(config, r.fingerprint());
     } catch (RecordingException | IllegalArgumentException | UncheckedIOException | IOException e) {
       return fail(c, e.getMessage(), null);
@@ -104,6 +105,20 @@ public final class BatchPlanner {
 
   private static PlannedRecording fail(RecordingFinder.Candidate c, String why, PlannedRecording.Facts facts) {
     return new PlannedRecording(c, PlannedRecording.Action.FAIL, why, facts, null);
+  }
+
+  /** What progress counts as the recording's size: its file, or every file of a folder read whole (MEF 3.0). */
+  static long inputBytes(Path input) throws IOException {
+    if (!Files.isDirectory(input)) {
+      return Files.size(input);
+    }
+    try (Stream<Path> files = Files.walk(input)) {
+      long bytes = 0;
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        bytes += Files.size(f);
+      }
+      return bytes;
+    }
   }
 
   /** Tiles under their final names in any format: a count for people; validity is checked when they are reused. */

@@ -136,11 +136,11 @@ public final class BatchRunner {
       if (now.action() == PlannedRecording.Action.FAIL) {
         return result(now, RecordingResult.Status.FAILED, now.reason(), t0, 0, 0, 0, now.reason(), null);
       }
-      PreprocessJob job = jobs.create(c.input(), c.output(), settings.config());
+      PreprocessJob job = jobs.create(c.input(), c.options(), c.output(), settings.config());
       jobPlan = job.build();
       String replaced = OutputStore.prepareReplacing(c.output(), jobPlan.key());
       long present = BatchPlanner.shardsPresent(c.output());
-      progress.begin(c.relativeInput().toString(), c.output(), jobPlan.numTiles(), present,
+      progress.begin(c.name(), c.output(), jobPlan.numTiles(), present,
           now.facts() == null ? 0 : now.facts().inputBytes());
       PreprocessJob.Outcome outcome = job.executeCounting(jobPlan);
       if (outcome.state() != PipelineResult.State.DONE) {
@@ -179,7 +179,7 @@ public final class BatchRunner {
     RecordingFinder.Candidate c = p.candidate();
     PlannedRecording.Facts f = p.facts();
     long total = tiles > 0 ? tiles : (f == null ? 0 : f.tiles());
-    return new RecordingResult(c.relativeInput().toString(), c.output().toString(), c.format(), p.action().word(),
+    return new RecordingResult(c.name(), c.output().toString(), c.format(), p.action().word(),
         reason, status, f == null ? null : f.seconds(), f == null ? null : f.channels(),
         (System.nanoTime() - t0) / 1e9, total, computed, reused, error, note);
   }
@@ -208,7 +208,7 @@ public final class BatchRunner {
     for (PlannedRecording p : plan) {
       PlannedRecording.Facts f = p.facts();
       String size = f == null ? "" : String.format(Locale.ROOT, " (%.1f s, %d ch)", f.seconds(), f.channels());
-      out.printf("  %-8s %s%s: %s%n", p.action().word(), p.candidate().relativeInput(), size, p.reason());
+      out.printf("  %-8s %s%s: %s%n", p.action().word(), p.candidate().name(), size, p.reason());
     }
     for (String problem : problems) {
       out.printf("  problem  %s%n", problem);

@@ -1,6 +1,7 @@
 package org.specus.batch;
 
 import java.nio.file.Path;
+import org.specus.io.ReaderOptions;
 import org.specus.pipeline.PreprocessConfig;
 import org.specus.pipeline.PreprocessJob;
 
@@ -11,5 +12,6 @@ import org.specus.pipeline.PreprocessJob;
  */
 @FunctionalInterface
 public interface JobFactory {
-  PreprocessJob create(Path input, Path output, PreprocessConfig config);
+  /** @param options how to open the input (a series, a password), as discovery found it */
+  PreprocessJob create(Path input, ReaderOptions options, Path output, PreprocessConfig config);
 }

@@ -16,25 +16,45 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.specus.io.ReaderOptions;
 
 /**
  * Finds every recording under a root, in every format that has a {@link RecordingDiscovery}, and
  * maps each to an output path that mirrors the input tree under the output root.
  *
  * <p>Symbolic links are followed (labs link raw data in from several disks; loops are reported, not
- * followed). Hidden directories, Zarr stores ({@code *.zarr}) and the output root itself, when it
- * lies under the input root, are not entered. Directories that cannot be read are reported.
+ * followed). Hidden directories, Zarr stores ({@code *.zarr}), directories a format reads whole
+ * (MEF 3.0 {@code .mefd}) and the output root itself, when it lies under the input root, are not
+ * entered. Directories that cannot be read are reported.
  */
 public final class RecordingFinder {
-  /** Every format the batch knows; add new {@link RecordingDiscovery} implementations here. */
-  public static final List<RecordingDiscovery> DEFAULT_FORMATS = List.of(new SpikeGlxDiscovery());
+  /** Every format the batch knows, without a MEF 3.0 password. */
+  public static final List<RecordingDiscovery> DEFAULT_FORMATS = formats(null);
+
+  /**
+   * Every format the batch knows; add new {@link RecordingDiscovery} implementations here. Zarr
+   * stores are not among them: they are what the batch writes.
+   *
+   * @param mefPassword the password MEF 3.0 sessions are opened with, or {@code null}
+   */
+  public static List<RecordingDiscovery> formats(String mefPassword) {
+    return List.of(new SpikeGlxDiscovery(), new OpenEphysDiscovery(), new NwbDiscovery(),
+        new Mef3Discovery(mefPassword));
+  }
 
   /**
    * A recording found under the root.
    *
-   * @param relativeInput the input relative to the root, as shown in plans and reports
+   * @param options how to open it (which series of a file that holds several, a password)
+   * @param relativeInput the input relative to the root
    */
-  public record Candidate(Path input, String format, Path relativeInput, Path output) {}
+  public record Candidate(Path input, ReaderOptions options, String format, Path relativeInput, Path output) {
+    /** The input as plans and reports show it: its path under the root, and the stream or series chosen in it. */
+    public String name() {
+      String part = options.series() != null ? options.series() : options.stream();
+      return relativeInput + (part == null ? "" : " [" + part + "]");
+    }
+  }
 
   /** What the walk found, sorted by relative input path, and what it could not read. */
   public record Found(List<Candidate> recordings, List<String> problems) {}
@@ -73,6 +93,10 @@ public final class RecordingFinder {
               if (!dir.equals(base) && (skipped(dir) || dir.equals(out))) {
                 return FileVisitResult.SKIP_SUBTREE;
               }
+              if (!dir.equals(base) && formats.stream().anyMatch(f -> f.isRecordingDirectory(dir))) {
+                filesOf.get(dir.getParent()).add(dir);
+                return FileVisitResult.SKIP_SUBTREE;
+              }
               filesOf.put(dir, new ArrayList<>());
               return FileVisitResult.CONTINUE;
             }
@@ -108,7 +132,7 @@ public final class RecordingFinder {
     } catch (IOException e) {
       throw new IllegalArgumentException("--root " + root + ": cannot be walked (" + e.getMessage() + ")");
     }
-    found.sort(Comparator.comparing(c -> c.relativeInput().toString()));
+    found.sort(Comparator.comparing(Candidate::name));
     return new Found(List.copyOf(found), List.copyOf(problems));
   }
 
@@ -119,7 +143,7 @@ public final class RecordingFinder {
       for (RecordingDiscovery.Found f : format.recordingsIn(dir, files)) {
         Path relative = base.relativize(f.input());
         if (includes.isEmpty() || includes.stream().anyMatch(m -> m.matches(relative))) {
-          found.add(new Candidate(f.input(), format.format(), relative,
+          found.add(new Candidate(f.input(), f.options(), format.format(), relative,
               mirrored.resolve(f.outputName()).normalize()));
         }
       }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.specus.batch.BatchRunner;
 import org.specus.batch.JobFactory;
+import org.specus.batch.RecordingFinder;
 import org.specus.pipeline.Durations;
 import org.specus.pipeline.PreprocessConfig;
 import org.specus.pipeline.PreprocessJob;
@@ -16,6 +17,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "batch", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Preprocess every recording under a root whose output is missing, incomplete or outdated.",
+        "Recordings: SpikeGLX AP streams (.ap.bin), Open Ephys binary streams (structure.oebin), ElectricalSeries"
+            + " of NWB files and MEF 3.0 sessions (.mefd); streams and series sampled below 10 kHz (LFP) are left out.",
         "Outputs mirror the input tree under --out. An output is current when it is complete and was made with the"
             + " same configuration, input and Specus version; an interrupted one is resumed (its intact shards are"
             + " kept); an outdated one is replaced. Exit code 0 when nothing failed, "
@@ -33,6 +36,12 @@ final class BatchCommand implements Callable<Integer> {
       description = "Only recordings whose path relative to --root matches (repeatable), e.g. 'mouse01/**' or"
           + " '**/*_g0_*'. Default: every recording.")
   List<String> includes = List.of();
+
+  // From the environment by default, as for preprocess: kept out of `ps` and shell histories.
+  @Option(names = "--mef-password", paramLabel = "PASSWORD", defaultValue = "${env:SPECUS_MEF_PASSWORD}",
+      description = "Level-1 or level-2 password that encrypted MEF 3.0 sessions are opened with"
+          + " (default: $SPECUS_MEF_PASSWORD).")
+  String mefPassword;
 
   @Option(names = "--dry-run", description = "Print what would be done for each recording, and why; change nothing.")
   boolean dryRun;
@@ -60,8 +69,9 @@ final class BatchCommand implements Callable<Integer> {
     BatchRunner.Settings settings = new BatchRunner.Settings(root, out, config, includes, dryRun, report,
         runnerSettings.describe(), every, System.console() != null);
     // One job per recording on the chosen runner.
-    JobFactory jobs = (input, output, cfg) -> new PreprocessJob(input, output, cfg, runnerSettings);
-    return new BatchRunner(settings, jobs).run(System.out, System.err).exitCode();
+    JobFactory jobs = (input, options, output, cfg) -> new PreprocessJob(input, options, output, cfg, runnerSettings);
+    return new BatchRunner(settings, jobs, RecordingFinder.formats(mefPassword)).run(System.out, System.err)
+        .exitCode();
   }
 
 }

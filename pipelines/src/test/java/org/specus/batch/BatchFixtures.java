@@ -30,7 +30,14 @@ final class BatchFixtures {
   record Run(int code, String out, String err) {}
 
   /** {@code specus batch ARGS} in this JVM, with stdout and stderr captured. */
-  static synchronized Run batch(String... args) {
+  static Run batch(String... args) {
+    List<String> all = new ArrayList<>(List.of("batch"));
+    all.addAll(List.of(args));
+    return specus(all.toArray(String[]::new));
+  }
+
+  /** {@code specus ARGS} in this JVM, with stdout and stderr captured. */
+  static synchronized Run specus(String... args) {
     PrintStream stdout = System.out;
     PrintStream stderr = System.err;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -39,9 +46,7 @@ final class BatchFixtures {
     System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
     System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
     try {
-      List<String> all = new ArrayList<>(List.of("batch"));
-      all.addAll(List.of(args));
-      int code = Main.execute(new PrintWriter(cliErr, true), all.toArray(String[]::new));
+      int code = Main.execute(new PrintWriter(cliErr, true), args);
       return new Run(code, out.toString(StandardCharsets.UTF_8),
           err.toString(StandardCharsets.UTF_8) + cliErr);
     } finally {

@@ -9,8 +9,12 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.specus.io.ReaderOptions;
 
-/** Discovery walks the tree, recognises SpikeGLX AP streams and mirrors the tree under the output root. */
+/**
+ * Discovery walks the tree, recognises SpikeGLX AP streams, Open Ephys streams, NWB files and MEF
+ * 3.0 sessions, and mirrors the tree under the output root.
+ */
 class RecordingFinderTest {
   @TempDir Path tmp;
 
@@ -93,5 +97,77 @@ class RecordingFinderTest {
     IllegalArgumentException g = assertThrows(IllegalArgumentException.class,
         () -> new RecordingFinder(RecordingFinder.DEFAULT_FORMATS, List.of("m1/[")));
     assertTrue(g.getMessage().contains("--include"), g.getMessage());
+  }
+  /** A {@code structure.oebin} listing these streams, each as {@code folder:rate:channel,channel...}. */
+  static String oebin(String... streams) {
+    StringBuilder s = new StringBuilder("{\"GUI version\": \"0.6.7\", \"continuous\": [");
+    for (int i = 0; i < streams.length; i++) {
+      String[] f = streams[i].split(":");
+      String[] names = f[2].split(",");
+      s.append(i == 0 ? "" : ", ").append("{\"folder_name\": \"").append(f[0]).append("/\", \"sample_rate\": ")
+          .append(f[1]).append(", \"num_channels\": ").append(names.length).append(", \"channels\": [");
+      for (int c = 0; c < names.length; c++) {
+        s.append(c == 0 ? "" : ", ").append("{\"channel_name\": \"").append(names[c])
+            .append("\", \"bit_volts\": 0.195, \"units\": \"uV\"}");
+      }
+      s.append("]}");
+    }
+    return s.append("]}").toString();
+  }
+
+  @Test
+  void openEphysStreamsThatCarrySpikesAreFoundAndLfpNiDaqAndAuxiliaryStreamsAreNot() throws Exception {
+    String rec = "s1/Record Node 101/experiment1/recording1/";
+    Files.writeString(touch(rec + "structure.oebin"), oebin("Neuropix-PXI-100.ProbeA-AP:30000:CH1,CH2",
+        "Neuropix-PXI-100.ProbeA-LFP:2500:CH1,CH2", "NI-DAQmx-102.PXIe-6341:30000:AI0,AI1",
+        "Rhythm_FPGA-100.0:30000:ADC1,ADC2", "Neuropix-PXI-100.ProbeB-AP:30000:CH1"));
+    touch(rec + "continuous/Neuropix-PXI-100.ProbeA-AP/continuous.dat");
+    touch(rec + "continuous/Neuropix-PXI-100.ProbeA-AP/timestamps.npy");
+    touch(rec + "continuous/Neuropix-PXI-100.ProbeA-LFP/continuous.dat");
+    // ProbeB-AP has no data file: listed through structure.oebin and the stream, so that its reader says so.
+    Files.writeString(touch("s2/recording1/structure.oebin"), "{ not json");
+    Path out = tmp.resolve("out");
+    RecordingFinder.Found f = new RecordingFinder(RecordingFinder.DEFAULT_FORMATS, List.of())
+        .find(tmp.resolve("root"), out);
+    assertEquals(List.of(rec + "continuous/Neuropix-PXI-100.ProbeA-AP/continuous.dat",
+        rec + "structure.oebin [Neuropix-PXI-100.ProbeB-AP]", "s2/recording1/structure.oebin"),
+        f.recordings().stream().map(RecordingFinder.Candidate::name).toList());
+    RecordingFinder.Candidate a = f.recordings().get(0);
+    assertEquals("openephys", a.format());
+    assertEquals(ReaderOptions.auto(), a.options(), "continuous.dat names its stream");
+    assertEquals(out.toAbsolutePath().resolve(rec + "Neuropix-PXI-100.ProbeA-AP.zarr"), a.output());
+    assertEquals("Neuropix-PXI-100.ProbeB-AP", f.recordings().get(1).options().stream());
+    assertEquals(out.toAbsolutePath().resolve(rec + "Neuropix-PXI-100.ProbeB-AP.zarr"), f.recordings().get(1).output());
+    // Globs see the stream's folder in the input's path.
+    assertEquals(List.of(rec + "continuous/Neuropix-PXI-100.ProbeA-AP/continuous.dat"),
+        inputs(new RecordingFinder(RecordingFinder.DEFAULT_FORMATS, List.of("**/*ProbeA*/**"))
+            .find(tmp.resolve("root"), out)));
+  }
+
+  @Test
+  void aMefSessionIsOneRecordingWithThePasswordAndIsNotEntered() throws Exception {
+    touch("p1/sess.mefd/ch1.timd/ch1-000000.segd/ch1-000000.tdat");
+    touch("p1/sess.mefd/stray_g0_t0.imec0.ap.bin"); // found if the session were entered
+    touch("p1/notes.mefd"); // a file, not a session
+    Path out = tmp.resolve("out");
+    RecordingFinder.Found f = new RecordingFinder(RecordingFinder.formats("pass2"), List.of())
+        .find(tmp.resolve("root"), out);
+    assertEquals(List.of("p1/sess.mefd"), inputs(f));
+    RecordingFinder.Candidate c = f.recordings().get(0);
+    assertEquals("mef3", c.format());
+    assertEquals("pass2", c.options().password());
+    assertEquals(out.toAbsolutePath().resolve("p1/sess.zarr"), c.output());
+    assertEquals(null, new RecordingFinder(RecordingFinder.DEFAULT_FORMATS, List.of()).find(tmp.resolve("root"), out)
+        .recordings().get(0).options().password());
+  }
+
+  @Test
+  void anNwbFileThatCannotBeReadIsListedSoThatTheBatchSaysWhy() throws Exception {
+    Files.writeString(touch("n/broken.nwb"), "not HDF5");
+    RecordingFinder.Found f = new RecordingFinder(RecordingFinder.DEFAULT_FORMATS, List.of())
+        .find(tmp.resolve("root"), tmp.resolve("out"));
+    assertEquals(List.of("n/broken.nwb"), inputs(f));
+    assertEquals("nwb", f.recordings().get(0).format());
+    assertEquals(tmp.resolve("out").toAbsolutePath().resolve("n/broken.zarr"), f.recordings().get(0).output());
   }
 }

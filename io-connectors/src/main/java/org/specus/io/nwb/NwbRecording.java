@@ -100,26 +100,8 @@ public final class NwbRecording implements Recording {
    * when {@code seriesName} is {@code null}.
    */
   public static NwbRecording open(Path file, String seriesName) {
-    if (!Files.isRegularFile(file)) {
-      throw RecordingException.in(file, "no such file");
-    }
-    NoMapFileChannel channel;
-    try {
-      channel = NoMapFileChannel.open(file);
-    } catch (IOException e) {
-      throw RecordingException.in(file, "cannot read (" + e.getMessage() + ")");
-    }
-    HdfFile hdf;
-    try {
-      hdf = new HdfFile(channel);
-    } catch (HdfException | IllegalArgumentException e) {
-      try {
-        channel.close();
-      } catch (IOException ignored) {
-        // The file was only read.
-      }
-      throw RecordingException.in(file, "not a readable HDF5/NWB file (" + e.getMessage() + ")");
-    }
+    NoMapFileChannel channel = channel(file);
+    HdfFile hdf = hdf(file, channel);
     try {
       return open(file, hdf, channel, seriesName);
     } catch (RuntimeException e) {
@@ -129,6 +111,48 @@ public final class NwbRecording implements Recording {
       }
       throw RecordingException.in(file, "unreadable NWB structure (" + e.getClass().getSimpleName() + ": "
           + e.getMessage() + ")");
+    }
+  }
+
+  /**
+   * Names of the ElectricalSeries under {@code /acquisition} of {@code file}, in file order; the
+   * file is closed again.
+   *
+   * @throws RecordingException when it is not a readable HDF5 file
+   */
+  public static List<String> electricalSeries(Path file) {
+    NoMapFileChannel channel = channel(file);
+    HdfFile hdf = hdf(file, channel);
+    try {
+      return electricalSeries(hdf);
+    } catch (HdfException e) {
+      throw RecordingException.in(file, "unreadable NWB structure (" + e.getMessage() + ")");
+    } finally {
+      close(hdf, channel);
+    }
+  }
+
+  private static NoMapFileChannel channel(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw RecordingException.in(file, "no such file");
+    }
+    try {
+      return NoMapFileChannel.open(file);
+    } catch (IOException e) {
+      throw RecordingException.in(file, "cannot read (" + e.getMessage() + ")");
+    }
+  }
+
+  private static HdfFile hdf(Path file, NoMapFileChannel channel) {
+    try {
+      return new HdfFile(channel);
+    } catch (HdfException | IllegalArgumentException e) {
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // The file was only read.
+      }
+      throw RecordingException.in(file, "not a readable HDF5/NWB file (" + e.getMessage() + ")");
     }
   }
 

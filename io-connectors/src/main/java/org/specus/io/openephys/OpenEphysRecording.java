@@ -45,7 +45,16 @@ public final class OpenEphysRecording implements Recording {
 
   /** What {@code structure.oebin} says about one continuous stream. */
   record Stream1(String name, String folder, double rate, int storedChannels, List<String> names,
-      double[] gains, int[] columns, List<String> skipped) {}
+      double[] gains, int[] columns, List<String> skipped, boolean auxiliaryOnly) {}
+
+  /**
+   * A continuous stream as {@code structure.oebin} lists it, for choosing streams without reading
+   * them.
+   *
+   * @param folder the stream's folder under {@code continuous/}, which holds its {@code continuous.dat}
+   * @param auxiliaryOnly every channel is an ADC or AUX input (an NI-DAQ or analog-input stream)
+   */
+  public record ContinuousStream(String name, String folder, double rate, boolean auxiliaryOnly) {}
 
   private OpenEphysRecording(Path oebin, Stream1 stream, InterleavedBinary data, String guiVersion,
       String fingerprint, List<String> warnings) {
@@ -152,6 +161,16 @@ public final class OpenEphysRecording implements Recording {
   }
 
   /**
+   * The continuous streams {@code oebin} lists, in its order.
+   *
+   * @throws RecordingException when it is not a readable {@code structure.oebin}
+   */
+  public static List<ContinuousStream> continuousStreams(Path oebin) {
+    return streams(oebin, parse(oebin)).stream()
+        .map(s -> new ContinuousStream(s.name(), s.folder(), s.rate(), s.auxiliaryOnly())).toList();
+  }
+
+  /**
    * One line per recording and stream below {@code root}, for {@code specus info} on a folder that
    * holds several experiments, recordings or record nodes.
    */
@@ -234,7 +253,8 @@ public final class OpenEphysRecording implements Recording {
         gains.add(bitVolts * toUv);
         columns.add(c);
       }
-      if (names.isEmpty()) {
+      boolean auxiliaryOnly = names.isEmpty();
+      if (auxiliaryOnly) {
         // A stream of auxiliary channels only (e.g. an NI-DAQ): read them as they are.
         for (int c = 0; c < n; c++) {
           JsonNode ch = chans.get(c);
@@ -246,7 +266,7 @@ public final class OpenEphysRecording implements Recording {
       }
       out.add(new Stream1(name, folder, rate, n, List.copyOf(names),
           gains.stream().mapToDouble(Double::doubleValue).toArray(),
-          columns.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(skipped)));
+          columns.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(skipped), auxiliaryOnly));
     }
     return out;
   }
