@@ -16,7 +16,8 @@ import java.util.Map;
  * @param format reader name ({@code spikeglx}, {@code openephys}, {@code nwb}, {@code zarr}, {@code raw},
  *     {@code mef3}), or {@code null} to detect it from the path
  * @param stream Open Ephys continuous stream (folder name such as {@code Neuropix-PXI-100.0}, or the
- *     stream name of GUI 0.6+ such as {@code ProbeA-AP})
+ *     stream name of GUI 0.6+ such as {@code ProbeA-AP}); for MEF 3.0, the sampling rate of the
+ *     channels to read ({@code 32000Hz}) in a session that mixes rates
  * @param series NWB ElectricalSeries name under {@code /acquisition}
  * @param rawDtype headerless binary sample type: {@code int16}, {@code uint16}, {@code int32}, {@code float32}, {@code float64}
  * @param rawChannels headerless binary channel count (interleaved, sample-major, as Kilosort writes it)

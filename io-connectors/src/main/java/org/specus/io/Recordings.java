@@ -56,7 +56,7 @@ public final class Recordings {
       case "nwb" -> NwbRecording.open(path, options.series());
       case "zarr" -> ZarrRecording.open(path);
       case "raw" -> RawBinaryRecording.open(path, options);
-      case "mef3" -> Mef3Recording.open(path, options.password());
+      case "mef3" -> Mef3Recording.open(path, options.password(), options.stream());
       default -> throw new IllegalArgumentException(path + ": unknown reader '" + format + "'; " + SUPPORTED);
     };
   }
@@ -69,8 +69,8 @@ public final class Recordings {
    */
   static void checkOptionsApply(Path path, String format, ReaderOptions options) {
     List<String> unused = new ArrayList<>();
-    if (options.stream() != null && !format.equals("openephys")) {
-      unused.add("--stream (Open Ephys)");
+    if (options.stream() != null && !format.equals("openephys") && !format.equals("mef3")) {
+      unused.add("--stream (Open Ephys, MEF 3.0)");
     }
     if (options.series() != null && !format.equals("nwb")) {
       unused.add("--series (NWB)");

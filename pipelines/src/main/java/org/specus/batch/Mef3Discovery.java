@@ -4,12 +4,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.specus.io.ReaderOptions;
+import org.specus.io.RecordingException;
 import org.specus.io.mef3.Mef3Recording;
+import org.specus.io.mef3.RateGroup;
 
 /**
- * MEF 3.0 sessions: a {@code <name>.mefd} folder is one recording, read whole, whose output is
- * {@code <name>.zarr}. Every session is opened with the batch's password, if one was given (an
- * unencrypted session does not use it).
+ * MEF 3.0 sessions: a {@code <name>.mefd} folder, not entered, whose channels sampled at
+ * {@link #MIN_SPIKE_BAND_RATE_HZ} or more are one recording, {@code <name>.zarr}. A session that
+ * mixes such rates gives one output per rate, {@code <name>.32000Hz.zarr}; channels at lower rates
+ * (macro contacts, EEG) are left out. Every session is opened with the batch's password, if one was
+ * given (an unencrypted session does not use it). A session that cannot be opened, a wrong or
+ * missing password among the reasons, is listed so that the batch reports why.
  */
 public final class Mef3Discovery implements RecordingDiscovery {
   private static final String MEFD = ".mefd";
@@ -36,9 +41,21 @@ public final class Mef3Discovery implements RecordingDiscovery {
     for (Path e : entries) {
       String name = e.getFileName().toString();
       if (name.endsWith(MEFD) && isRecordingDirectory(e)) {
-        found.add(new Found(e, options, name.substring(0, name.length() - MEFD.length()) + ".zarr"));
+        found.addAll(recordingsOf(e, name.substring(0, name.length() - MEFD.length())));
       }
     }
     return found;
+  }
+
+  private List<Found> recordingsOf(Path mefd, String stem) {
+    List<RateGroup> groups;
+    try {
+      groups = Mef3Recording.rateGroups(mefd, options.password());
+    } catch (RecordingException e) {
+      return List.of(new Found(mefd, options, stem + ".zarr")); // planning opens it and reports why it cannot be read
+    }
+    List<String> all = groups.stream().map(RateGroup::name).toList();
+    List<String> kept = groups.stream().filter(g -> g.rate() >= MIN_SPIKE_BAND_RATE_HZ).map(RateGroup::name).toList();
+    return Found.parts(mefd, stem, options, all, kept, ReaderOptions::withStream);
   }
 }

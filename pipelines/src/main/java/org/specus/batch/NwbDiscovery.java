@@ -44,13 +44,7 @@ public final class NwbDiscovery implements RecordingDiscovery {
       return List.of(new Found(file, stem + ".zarr")); // planning opens it and reports why it cannot be read
     }
     List<String> spikeBand = series.stream().filter(s -> spikeBand(file, s)).toList();
-    List<Found> found = new ArrayList<>();
-    for (String s : spikeBand) {
-      String output = spikeBand.size() == 1 ? stem + ".zarr" : stem + "." + s + ".zarr";
-      ReaderOptions options = series.size() == 1 ? ReaderOptions.auto() : ReaderOptions.auto().withSeries(s);
-      found.add(new Found(file, options, output));
-    }
-    return found;
+    return Found.parts(file, stem, ReaderOptions.auto(), series, spikeBand, ReaderOptions::withSeries);
   }
 
   /** True unless it opens and is sampled below the spike band; one that does not open is listed. */

@@ -1,7 +1,9 @@
 package org.specus.batch;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import org.specus.io.ReaderOptions;
 
 /**
@@ -56,6 +58,21 @@ public interface RecordingDiscovery {
     /** A recording its path names completely. */
     public Found(Path input, String outputName) {
       this(input, ReaderOptions.auto(), outputName);
+    }
+
+    /**
+     * The recordings of one input that holds several parts (NWB series, MEF 3.0 rate groups), of
+     * which {@code kept} are this chain's input: {@code STEM.zarr} when one is kept, else
+     * {@code STEM.PART.zarr} each. The options name the part only when the input has several.
+     */
+    static List<Found> parts(Path input, String stem, ReaderOptions options, List<String> all, List<String> kept,
+        BiFunction<ReaderOptions, String, ReaderOptions> choose) {
+      List<Found> found = new ArrayList<>();
+      for (String part : kept) {
+        found.add(new Found(input, all.size() == 1 ? options : choose.apply(options, part),
+            kept.size() == 1 ? stem + ".zarr" : stem + "." + part + ".zarr"));
+      }
+      return found;
     }
   }
 }

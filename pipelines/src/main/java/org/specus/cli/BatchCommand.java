@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 @Command(name = "batch", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Preprocess every recording under a root whose output is missing, incomplete or outdated.",
         "Recordings: SpikeGLX AP streams (.ap.bin), Open Ephys binary streams (structure.oebin), ElectricalSeries"
-            + " of NWB files and MEF 3.0 sessions (.mefd); streams and series sampled below 10 kHz (LFP) are left out.",
+            + " of NWB files and MEF 3.0 sessions (.mefd, one per rate); anything sampled below 10 kHz (LFP, EEG) is"
+            + " left out.",
         "Outputs mirror the input tree under --out. An output is current when it is complete and was made with the"
             + " same configuration, input and Specus version; an interrupted one is resumed (its intact shards are"
             + " kept); an outdated one is replaced. Exit code 0 when nothing failed, "

@@ -11,7 +11,8 @@ final class InputOptions {
   String formatIn;
 
   @Option(names = "--stream", paramLabel = "NAME",
-      description = "Open Ephys continuous stream (e.g. Neuropix-PXI-100.0 or ProbeA-AP) when there are several.")
+      description = "Open Ephys continuous stream (e.g. Neuropix-PXI-100.0 or ProbeA-AP) when there are several;"
+          + " MEF 3.0: the sampling rate of the channels to read (e.g. 32000Hz) when a session mixes rates.")
   String stream;
 
   @Option(names = "--series", paramLabel = "NAME",

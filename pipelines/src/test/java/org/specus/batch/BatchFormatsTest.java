@@ -65,25 +65,32 @@ class BatchFormatsTest {
     Files.write(dat, b.array());
   }
 
-  /** A MEF 3.0 session of {@code channels} at 30 kHz in 0.1 s blocks. */
-  static Path mef3(Path dir, String session, int channels, double seconds, long seed) throws Exception {
-    List<String> names = new ArrayList<>();
-    double[] scale = new double[channels];
-    for (int c = 0; c < channels; c++) {
-      names.add("e" + (c + 1));
-      scale[c] = 0.195;
+  /**
+   * A hybrid MEF 3.0 session, encrypted with {@code password}: {@code micro} channels at 30 kHz and
+   * two macro contacts at 1 kHz, in 0.1 s blocks.
+   */
+  static Path mef3(Path dir, String session, int micro, double seconds, String password, long seed) throws Exception {
+    List<String> names = new ArrayList<>(List.of("macro1", "macro2"));
+    double[] rates = new double[micro + 2];
+    double[] scale = new double[micro + 2];
+    for (int c = 0; c < rates.length; c++) {
+      if (c >= 2) {
+        names.add("micro" + (c - 1));
+      }
+      rates[c] = c < 2 ? 1000 : 30000;
+      scale[c] = c < 2 ? 1 : 0.195;
     }
     Files.createDirectories(dir);
     Random rnd = new Random(seed);
-    int block = 3000;
-    try (Mef3Writer w = new Mef3Writer(dir, session, 30000, names, scale)) {
-      for (int c = 0; c < channels; c++) {
-        for (int at = 0; at < seconds * 30000; at += block) {
+    try (Mef3Writer w = new Mef3Writer(dir, session, rates, names, scale).encryptedWith(password)) {
+      for (int c = 0; c < rates.length; c++) {
+        int block = (int) (rates[c] / 10);
+        for (int at = 0; at < seconds * rates[c]; at += block) {
           int[] s = new int[block];
           for (int i = 0; i < block; i++) {
             s[i] = (int) Math.round(500 * Math.sin((at + i) / (25.0 + c)) + 60 * rnd.nextGaussian());
           }
-          w.append(c, s, block, 1_700_000_000_000_000L + Math.round(at * 1e6 / 30000), false);
+          w.append(c, s, block, 1_700_000_000_000_000L + Math.round(at * 1e6 / rates[c]), false);
         }
       }
       return w.path(dir);
@@ -111,22 +118,24 @@ class BatchFormatsTest {
   void openEphysAndMefRecordingsAreProcessedAsPreprocessProcessesThem() throws Exception {
     Path root = tmp.resolve("raw");
     openEphys(root.resolve(OE_REC), 12, 1.5, 5);
-    Path mefd = mef3(root.resolve("patient7"), "day3", 6, 1.2, 6);
+    Path mefd = mef3(root.resolve("patient7"), "day3", 6, 1.2, "secret", 6);
+    String mef = "patient7/day3.mefd [30000Hz]";
     TestRecordings.synth(Files.createDirectories(root.resolve("mouse1")), "a", 1, 16, 7);
     Path out = tmp.resolve("out");
 
-    BatchFixtures.Run dry = batch(args(root, out, "--dry-run"));
+    BatchFixtures.Run dry = batch(args(root, out, "--dry-run", "--mef-password", "secret"));
     assertEquals(0, dry.code(), dry.err());
     assertTrue(dry.out().contains("3 recordings found, 3 to process"), dry.out());
     assertTrue(dry.out().contains("process  " + OE_AP + " (1.5 s, 12 ch): no output yet"), dry.out());
-    assertTrue(dry.out().contains("process  patient7/day3.mefd (1.2 s, 6 ch): no output yet"), dry.out());
+    assertTrue(dry.out().contains("process  " + mef + " (1.2 s, 6 ch): no output yet"), dry.out());
     assertFalse(dry.out().contains("LFP"), "the LFP stream is not this chain's input: " + dry.out());
+    assertFalse(dry.out().contains("1000Hz"), "nor are the macro contacts: " + dry.out());
 
     Path report = tmp.resolve("report.json");
-    BatchFixtures.Run run = batch(args(root, out, "--report", report.toString()));
+    BatchFixtures.Run run = batch(args(root, out, "--report", report.toString(), "--mef-password", "secret"));
     assertEquals(0, run.code(), run.out() + run.err());
     Map<String, Map<String, Object>> rows = rows(readJson(report));
-    assertEquals(List.of("mouse1/a_g0_t0.imec0.ap.bin", "patient7/day3.mefd", OE_AP), List.copyOf(rows.keySet()));
+    assertEquals(List.of("mouse1/a_g0_t0.imec0.ap.bin", mef, OE_AP), List.copyOf(rows.keySet()));
     assertEquals(List.of("spikeglx", "mef3", "openephys"), rows.values().stream().map(r -> r.get("format")).toList());
     for (Map<String, Object> row : rows.values()) {
       assertEquals("done", row.get("status"), row.toString());
@@ -137,8 +146,10 @@ class BatchFormatsTest {
     assertEquals(45000, Outputs.tracesShape(oeOut)[0]);
     assertEquals(36000, Outputs.tracesShape(mefOut)[0]);
     assertSameOutput(preprocessed(root.resolve(OE_AP), "oe.zarr"), oeOut);
-    assertSameOutput(preprocessed(mefd, "mef.zarr"), mefOut);
-    assertEquals(2, rows.get("patient7/day3.mefd").get("tiles_total"), "1.2 s in 1 s tiles");
+    assertSameOutput(preprocessed(mefd, "mef.zarr", "--stream", "30000Hz", "--mef-password", "secret"), mefOut);
+    assertFalse(Files.readString(mefOut.resolve("zarr.json")).contains("secret"), "no password in provenance");
+    assertFalse(Files.readString(report).contains("secret"), "no password in the report");
+    assertEquals(2, rows.get(mef).get("tiles_total"), "1.2 s in 1 s tiles");
     // Progress counts a session's size as all its files, not the size of its folder entry.
     long sessionBytes = 0;
     try (var files = Files.walk(mefd)) {
@@ -149,13 +160,24 @@ class BatchFormatsTest {
     assertTrue(sessionBytes > 6 * 36000, "one byte or more per sample: " + sessionBytes);
     assertEquals(sessionBytes, BatchPlanner.inputBytes(mefd));
 
-    BatchFixtures.Run again = batch(args(root, out));
+    BatchFixtures.Run again = batch(args(root, out, "--mef-password", "secret"));
     assertEquals(0, again.code(), again.out() + again.err());
     assertTrue(again.out().contains("3 recordings found, 0 to process"), again.out());
+
+    // Without the password the session is listed as it is and fails, named; the others are unaffected.
+    BatchFixtures.Run locked = batch(args(root, tmp.resolve("out2"), "--report", report.toString(),
+        "--mef-password", ""));
+    assertEquals(BatchRunner.EXIT_SOME_FAILED, locked.code());
+    Map<String, Map<String, Object>> lockedRows = rows(readJson(report));
+    assertEquals("failed", lockedRows.get("patient7/day3.mefd").get("status"));
+    assertTrue(String.valueOf(lockedRows.get("patient7/day3.mefd").get("error")).contains("password-protected"),
+        lockedRows.toString());
+    assertEquals("done", lockedRows.get(OE_AP).get("status"));
+    assertFalse(Files.exists(tmp.resolve("out2/patient7/day3.zarr")), "nothing for a session that cannot be opened");
   }
 
   @Test
-  void realNwbOpenEphysAndEncryptedMefInputsThroughTheBatch() throws Exception {
+  void realNwbOpenEphysAndMefInputsThroughTheBatch() throws Exception {
     Path data = TestRecordings.sharedData();
     Path root = Files.createDirectories(tmp.resolve("raw"));
     Path nwb = data.resolve("nwb/neuroconv-ephy_testing_data/ecephys_tutorial_v2.5.0.nwb");
@@ -167,38 +189,20 @@ class BatchFormatsTest {
 
     Path report = tmp.resolve("report.json");
     List<String> a = new ArrayList<>(List.of(args(root, tmp.resolve("out"), "--report", report.toString(),
-        "--mef-password", "pass2")));
+        "--mef-password", Mef3Golden.PASSWORD)));
     a.addAll(List.of(noOps));
     BatchFixtures.Run run = batch(a.toArray(String[]::new));
     assertEquals(BatchRunner.EXIT_SOME_FAILED, run.code(), run.out() + run.err());
     Map<String, Map<String, Object>> rows = rows(readJson(report));
-    // The public snapshot's AP stream lacks its data file; its 2.5 kHz LFP stream is left out.
-    assertEquals(List.of("enc.mefd", oeAp, "tutorial.nwb"), List.copyOf(rows.keySet()));
-    assertEquals("failed", rows.get(oeAp).get("status"));
+    // The public snapshot's AP stream lacks its data file; its 2.5 kHz LFP stream is left out, and so
+    // is the 256 Hz MEF 3.0 session once its password opens it.
+    assertEquals(List.of(oeAp, "tutorial.nwb"), List.copyOf(rows.keySet()));
     String oeError = String.valueOf(rows.get(oeAp).get("error"));
     assertTrue(oeError.contains("Neuropix-PXI-116.0/continuous.dat, which does not exist"), oeError);
     assertEquals("done", rows.get("tutorial.nwb").get("status"), rows.get("tutorial.nwb").toString());
-    assertSameOutput(preprocessed(root.resolve("tutorial.nwb"), "nwb.zarr", noOps),
-        tmp.resolve("out/tutorial.zarr"));
-    assertEquals("done", rows.get("enc.mefd").get("status"), rows.get("enc.mefd").toString());
-    List<String> withPassword = new ArrayList<>(List.of(noOps));
-    withPassword.addAll(List.of("--mef-password", "pass2"));
-    assertSameOutput(preprocessed(root.resolve("enc.mefd"), "enc.zarr", withPassword.toArray(String[]::new)),
-        tmp.resolve("out/enc.zarr"));
-    assertFalse(Files.readString(tmp.resolve("out/enc.zarr/zarr.json")).contains("pass2"), "no password in provenance");
-    assertFalse(Files.readString(report).contains("pass2"), "no password in the report");
-
-    // Without the password the session fails, named, and the others are unaffected.
-    List<String> b = new ArrayList<>(List.of(args(root, tmp.resolve("out2"), "--report", report.toString(),
-        "--mef-password", "")));
-    b.addAll(List.of(noOps));
-    BatchFixtures.Run locked = batch(b.toArray(String[]::new));
-    assertEquals(BatchRunner.EXIT_SOME_FAILED, locked.code());
-    Map<String, Object> enc = rows(readJson(report)).get("enc.mefd");
-    assertEquals("failed", enc.get("status"));
-    assertTrue(String.valueOf(enc.get("error")).contains("password"), enc.toString());
-    assertFalse(Files.exists(tmp.resolve("out2/enc.zarr")), "nothing for a session that cannot be opened");
+    assertSameOutput(preprocessed(root.resolve("tutorial.nwb"), "nwb.zarr", noOps), tmp.resolve("out/tutorial.zarr"));
   }
+
   @Test
   void nwbFilesGiveOneOutputPerSpikeBandSeries() throws Exception {
     SystemPython.require("h5py", "python3-h5py");

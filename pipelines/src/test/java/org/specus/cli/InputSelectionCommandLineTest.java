@@ -354,7 +354,7 @@ class InputSelectionCommandLineTest {
     Path n4s = TestData.require(NOISE4SAM);
     Path oe = TestData.require(OE_TWO_STREAMS);
     refused(n4s, "misuse-stream.zarr", List.of("Noise4Sam_g0_t0.imec0.ap.bin", "read as spikeglx",
-        "does not use --stream (Open Ephys)"), "--stream", "Neuropix-PXI-116.1");
+        "does not use --stream (Open Ephys, MEF 3.0)"), "--stream", "Neuropix-PXI-116.1");
     refused(oe, "misuse-series.zarr", List.of("recording1", "read as openephys", "--series (NWB)"),
         "--stream", "Neuropix-PXI-116.1", "--series", "ElectricalSeries");
     refused(oe, "misuse-concat.zarr", List.of("--concat-triggers (SpikeGLX)"), "--stream", "Neuropix-PXI-116.1",

@@ -28,12 +28,12 @@ import org.specus.io.Summaries;
  * A MEF 3.0 session ({@code <name>.mefd}: one {@code .timd} folder per channel, each in one or more
  * {@code .segd} segments of RED-compressed int32 counts), as written by meflib, pymef and mef3io.
  *
- * <p>Channels are in natural name order ({@code ch2} before {@code ch10}) and must share one
- * sampling rate. Samples sit on one grid from the earliest channel's start, each block at the
- * sample nearest its start time; where no channel block covers a grid sample (a gap the writer
- * recorded as a discontinuity) the count is 0, so that a filter sees silence rather than the
- * {@code NaN} that MEF readers return, which would spread through every later sample. {@code specus
- * info} reports the gaps. Counts times the channel's units conversion factor are in its units
+ * <p>Channels are in natural name order ({@code ch2} before {@code ch10}). A session whose
+ * channels are sampled at several rates is read one {@link RateGroup} at a time. Samples sit on one
+ * grid from the earliest channel's start, each block at the sample nearest its start time; where no
+ * channel block covers a grid sample (a gap the writer recorded as a discontinuity) the count is 0,
+ * so that a filter sees silence rather than the {@code NaN} that MEF readers return, which would
+ * spread through every later sample. {@code specus info} reports the gaps. Counts times the channel's units conversion factor are in its units
  * ({@code uV}, {@code mV} or {@code V}).
  *
  * <p>Encrypted sessions need a password: level 1 opens the rate and scale, which is all reading
@@ -74,31 +74,13 @@ public final class Mef3Recording implements Recording {
    * Opens the session folder {@code mefd}.
    *
    * @param password the session's level-1 or level-2 password, or {@code null} for an unencrypted one
+   * @param stream the {@link RateGroup} to read ({@code 32000Hz}) when the channels are sampled at
+   *     several rates, or {@code null} when they share one
    * @throws RecordingException naming the file at fault when the session cannot be read
    */
-  public static Mef3Recording open(Path mefd, String password) {
-    if (!Files.isDirectory(mefd)) {
-      throw RecordingException.in(mefd, "a MEF 3.0 session is a folder (<name>.mefd)");
-    }
-    List<Path> timds;
-    try (Stream<Path> s = Files.list(mefd)) {
-      timds = s.filter(p -> p.getFileName().toString().endsWith(".timd") && Files.isDirectory(p))
-          .sorted(Comparator.comparing(p -> naturalKey(p.getFileName().toString()))).toList();
-    } catch (IOException e) {
-      throw RecordingException.in(mefd, "cannot list (" + e.getMessage() + ")");
-    }
-    if (timds.isEmpty()) {
-      throw RecordingException.in(mefd, "no time-series channels (.timd folders) in this MEF 3.0 session");
-    }
-    List<MefChannel> channels = timds.stream().map(p -> MefChannel.open(p, password)).toList();
+  public static Mef3Recording open(Path mefd, String password, String stream) {
+    List<MefChannel> channels = RateGroup.choose(mefd, openChannels(mefd, password), stream);
     double rate = channels.get(0).samplingRate();
-    for (MefChannel c : channels) {
-      if (c.samplingRate() != rate) {
-        throw RecordingException.in(mefd, "channels are sampled at different rates (" + channels.get(0).name + " "
-            + Summaries.number(rate) + " Hz, " + c.name + " " + Summaries.number(c.samplingRate())
-            + " Hz); Specus processes channels that share one rate");
-      }
-    }
     Long offset = channels.stream().flatMap(c -> c.segments.stream()).map(s -> s.meta.recordingTimeOffset())
         .filter(o -> o != null).findFirst().orElse(null);
     long rto = offset == null ? 0 : offset;
@@ -129,6 +111,37 @@ public final class Mef3Recording implements Recording {
         .anyMatch(s -> s.meta.encrypted());
     return new Mef3Recording(mefd, channels, grid, n, gains, Collections.unmodifiableList(warnings),
         fingerprint(mefd, channels), encrypted, offset != null);
+  }
+
+  /** Opens the session whose channels share one sampling rate. */
+  public static Mef3Recording open(Path mefd, String password) {
+    return open(mefd, password, null);
+  }
+
+  /**
+   * The session's channels grouped by sampling rate, slowest first, without reading any samples.
+   *
+   * @throws RecordingException as {@link #open} does
+   */
+  public static List<RateGroup> rateGroups(Path mefd, String password) {
+    return RateGroup.of(openChannels(mefd, password));
+  }
+
+  private static List<MefChannel> openChannels(Path mefd, String password) {
+    if (!Files.isDirectory(mefd)) {
+      throw RecordingException.in(mefd, "a MEF 3.0 session is a folder (<name>.mefd)");
+    }
+    List<Path> timds;
+    try (Stream<Path> s = Files.list(mefd)) {
+      timds = s.filter(p -> p.getFileName().toString().endsWith(".timd") && Files.isDirectory(p))
+          .sorted(Comparator.comparing(p -> naturalKey(p.getFileName().toString()))).toList();
+    } catch (IOException e) {
+      throw RecordingException.in(mefd, "cannot list (" + e.getMessage() + ")");
+    }
+    if (timds.isEmpty()) {
+      throw RecordingException.in(mefd, "no time-series channels (.timd folders) in this MEF 3.0 session");
+    }
+    return timds.stream().map(p -> MefChannel.open(p, password)).toList();
   }
 
   /** µV per unit for the units MEF writers record, or {@code null} when they are not volts. */

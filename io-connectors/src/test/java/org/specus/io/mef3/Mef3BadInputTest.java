@@ -1,6 +1,8 @@
 package org.specus.io.mef3;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,8 +12,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.specus.io.ReaderOptions;
 import org.specus.io.Recording;
 import org.specus.io.RecordingException;
 import org.specus.io.Recordings;
@@ -70,16 +74,34 @@ class Mef3BadInputTest {
   }
 
   @Test
-  void channelsAtDifferentRatesAreRefused() throws Exception {
+  void channelsAtDifferentRatesAreReadOneRateAtATime() throws Exception {
     Path s = Mef3Golden.copy("multi_channel", tmp);
     // Section 2 is outside the header's checksum: a rate edited there is read as written.
     try (RandomAccessFile f = new RandomAccessFile(s.resolve("ch2.timd/ch2-000000.segd/ch2-000000.tmet").toFile(), "rw")) {
       f.seek(2560 + 6160);
       f.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putDouble(512).array());
     }
-    assertEquals("multi_channel.mefd: channels are sampled at different rates (ch1 256 Hz, ch2 512 Hz); Specus"
-        + " processes channels that share one rate",
-        assertThrows(RecordingException.class, () -> Recordings.open(s)).getMessage());
+    assertEquals("multi_channel.mefd: channels are sampled at 2 rates (256 Hz: ch1; 512 Hz: ch2); choose one with"
+        + " --stream, e.g. --stream 512Hz", assertThrows(RecordingException.class, () -> Recordings.open(s)).getMessage());
+    assertEquals(List.of(new RateGroup("256Hz", 256, List.of("ch1")), new RateGroup("512Hz", 512, List.of("ch2"))),
+        Mef3Recording.rateGroups(s, null));
+    String fingerprint256;
+    try (Recording r = Recordings.open(s, ReaderOptions.auto().withStream("256Hz"))) {
+      assertEquals(List.of("ch1"), r.channelIds());
+      assertEquals(256.0, r.samplingRate());
+      float[] ch1 = new float[(int) r.numSamples()];
+      r.readFloat(0, ch1.length, ch1);
+      assertArrayEquals(Mef3Golden.countsWithGapsAsZero("multi_channel", "ch1"), ch1);
+      fingerprint256 = r.fingerprint();
+    }
+    try (Recording r = Recordings.open(s, ReaderOptions.auto().withStream("512"))) {
+      assertEquals(List.of("ch2"), r.channelIds());
+      assertEquals(512.0, r.samplingRate());
+      assertNotEquals(fingerprint256, r.fingerprint(), "each group is its own input");
+    }
+    assertEquals("multi_channel.mefd: no channels sampled at 1000Hz (--stream takes one of: 256Hz, 512Hz)",
+        assertThrows(RecordingException.class, () -> Recordings.open(s, ReaderOptions.auto().withStream("1000Hz")))
+            .getMessage());
   }
 
   @Test

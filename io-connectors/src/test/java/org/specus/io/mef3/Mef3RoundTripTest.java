@@ -2,6 +2,8 @@ package org.specus.io.mef3;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -15,7 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.specus.io.ConcurrentReads;
+import org.specus.io.ReaderOptions;
 import org.specus.io.Recording;
+import org.specus.io.RecordingException;
 import org.specus.io.Recordings;
 
 /**
@@ -104,6 +108,53 @@ class Mef3RoundTripTest {
         assertArrayEquals(java.util.Arrays.copyOfRange(block, 24, bytes), java.util.Arrays.copyOfRange(again, 24, again.length),
             name + " block at byte " + at);
         at += bytes;
+      }
+    }
+  }
+  /**
+   * A hybrid session, as clinical systems write them: micro-wires at 30 kHz beside macro contacts at
+   * 1 kHz, technical metadata encrypted at level 1. Each rate reads back exactly on its own grid.
+   */
+  @Test
+  void aSessionOfTwoRatesReadsOneRateAtATimeWithItsPassword() throws Exception {
+    double[] rates = {1000, 30000, 30000, 1000, 30000};
+    List<String> names = List.of("macro1", "micro1", "micro2", "macro2", "micro3");
+    double seconds = 0.5;
+    int[][] counts = new int[rates.length][];
+    Random rnd = new Random(11);
+    try (Mef3Writer w = new Mef3Writer(tmp, "hybrid", rates, names, new double[] {1, 0.195, 0.195, 1, 0.195})
+        .encryptedWith("secret")) {
+      for (int c = 0; c < rates.length; c++) {
+        int block = (int) (rates[c] / 10);
+        counts[c] = rnd.ints((int) (seconds * rates[c]), -3000, 3000).toArray();
+        for (int b = 0; b * block < counts[c].length; b++) {
+          int[] s = java.util.Arrays.copyOfRange(counts[c], b * block, (b + 1) * block);
+          w.append(c, s, block, T0 + Math.round(b * block * 1e6 / rates[c]), false);
+        }
+      }
+    }
+    Path mefd = tmp.resolve("hybrid.mefd");
+    RecordingException locked = assertThrows(RecordingException.class,
+        () -> Recordings.open(mefd, ReaderOptions.auto().withStream("30000Hz")));
+    assertTrue(locked.getMessage().contains("password-protected"), locked.getMessage());
+    assertEquals(List.of(new RateGroup("1000Hz", 1000, List.of("macro1", "macro2")),
+        new RateGroup("30000Hz", 30000, List.of("micro1", "micro2", "micro3"))), Mef3Recording.rateGroups(mefd, "secret"));
+    record Group(String stream, int[] channels, double rate) {}
+    for (Group g : List.of(new Group("30000Hz", new int[] {1, 2, 4}, 30000), new Group("1000", new int[] {0, 3}, 1000))) {
+      try (Recording r = Recordings.open(mefd, ReaderOptions.auto().withStream(g.stream()).withPassword("secret"))) {
+        assertEquals(g.rate(), r.samplingRate());
+        assertEquals(IntStream.of(g.channels()).mapToObj(names::get).toList(), r.channelIds());
+        int n = (int) (seconds * g.rate());
+        assertEquals(n, r.numSamples());
+        float[] got = new float[n * g.channels().length];
+        r.readFloat(0, n, got);
+        float[] expected = new float[got.length];
+        for (int i = 0; i < n; i++) {
+          for (int j = 0; j < g.channels().length; j++) {
+            expected[i * g.channels().length + j] = counts[g.channels()[j]][i];
+          }
+        }
+        assertArrayEquals(expected, got, g.stream());
       }
     }
   }

@@ -28,16 +28,36 @@ public final class Mef3Writer implements Closeable {
   private static final int UH = 1024;
   private final List<Channel> channels = new ArrayList<>();
   private final String session;
-  private final double rate;
+  private byte[] level1Key;
 
   /** Starts {@code dir/<session>.mefd} with one channel per name, each with its µV per count. */
   public Mef3Writer(Path dir, String session, double rate, List<String> names, double[] unitsPerCount) throws IOException {
+    this(dir, session, filled(names.size(), rate), names, unitsPerCount);
+  }
+
+  /** As above, each channel at its own sampling rate. */
+  public Mef3Writer(Path dir, String session, double[] rates, List<String> names, double[] unitsPerCount)
+      throws IOException {
     this.session = session;
-    this.rate = rate;
     Path mefd = Files.createDirectories(dir.resolve(session + ".mefd"));
     for (int c = 0; c < names.size(); c++) {
-      channels.add(new Channel(mefd, names.get(c), unitsPerCount[c]));
+      channels.add(new Channel(mefd, names.get(c), rates[c], unitsPerCount[c]));
     }
+  }
+
+  /**
+   * Encrypts every channel's technical metadata (section 2: rate, scale) at level 1 with
+   * {@code password}, as meflib does for a level-1 password; the samples stay in the clear.
+   */
+  public Mef3Writer encryptedWith(String password) {
+    level1Key = MefKeys.passwordBytes(password);
+    return this;
+  }
+
+  private static double[] filled(int n, double v) {
+    double[] a = new double[n];
+    java.util.Arrays.fill(a, v);
+    return a;
   }
 
   public Path path(Path dir) {
@@ -61,6 +81,7 @@ public final class Mef3Writer implements Closeable {
 
   private final class Channel {
     final String name;
+    final double rate;
     final double ufact;
     final Path base;
     final FileChannel tdat;
@@ -71,8 +92,9 @@ public final class Mef3Writer implements Closeable {
     long endUs;
     long maxBlockBytes;
 
-    Channel(Path mefd, String name, double ufact) throws IOException {
+    Channel(Path mefd, String name, double rate, double ufact) throws IOException {
       this.name = name;
+      this.rate = rate;
       this.ufact = ufact;
       Path segd = Files.createDirectories(mefd.resolve(name + ".timd").resolve(name + "-000000.segd"));
       this.base = segd.resolve(name + "-000000");
@@ -120,6 +142,10 @@ public final class Mef3Writer implements Closeable {
       m.putDouble(s2 + 6160, rate).putDouble(s2 + 6200, ufact).putLong(s2 + 6360, samples).putLong(s2 + 6368, blocks);
       m.put(s2 + 6208, "uV".getBytes(StandardCharsets.US_ASCII));
       m.putLong(13312, 0L); // recording time offset
+      if (level1Key != null) {
+        m.put(1024, (byte) 1);
+        aes(m.array(), 2560, 10752, level1Key);
+      }
       try (FileChannel tmet = FileChannel.open(Path.of(base + ".tmet"), StandardOpenOption.CREATE,
           StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
         write(tmet, m.rewind(), 0);
@@ -133,6 +159,9 @@ public final class Mef3Writer implements Closeable {
       h.putLong(16, -(firstUs == Long.MIN_VALUE ? 0 : firstUs)).putLong(24, -endUs);
       h.putLong(32, entries).putLong(40, maxEntry);
       h.put(52, name.getBytes(StandardCharsets.UTF_8)).put(308, session.getBytes(StandardCharsets.UTF_8));
+      if (level1Key != null) {
+        h.put(868, sha256Prefix(level1Key)); // how a reader recognises the level-1 password
+      }
       h.putInt(0, MefCrc.of(h.array(), 4, UH));
       return h;
     }
@@ -243,6 +272,25 @@ public final class Mef3Writer implements Closeable {
       for (; underflow > 0; underflow--) {
         out.write(fill);
       }
+    }
+  }
+
+  private static byte[] sha256Prefix(byte[] key) {
+    try {
+      return java.util.Arrays.copyOf(java.security.MessageDigest.getInstance("SHA-256").digest(key), 16);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** AES-128 in ECB mode over {@code length} bytes (a multiple of 16), in place. */
+  private static void aes(byte[] data, int offset, int length, byte[] key) {
+    try {
+      javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("AES/ECB/NoPadding");
+      c.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(key, "AES"));
+      c.doFinal(data, offset, length, data, offset);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
     }
   }
 
