@@ -52,10 +52,12 @@ public final class Mef3Discovery implements RecordingDiscovery {
     try {
       groups = Mef3Recording.rateGroups(mefd, options.password());
     } catch (RecordingException e) {
-      return List.of(new Found(mefd, options, stem + ".zarr")); // planning opens it and reports why it cannot be read
+      // Planning opens it again and reports why it cannot be read (a missing password, damage).
+      return List.of(new Found(mefd, options, stem + ".zarr"));
     }
     List<String> all = groups.stream().map(RateGroup::name).toList();
-    List<String> kept = groups.stream().filter(g -> g.rate() >= MIN_SPIKE_BAND_RATE_HZ).map(RateGroup::name).toList();
+    List<String> kept = groups.stream().filter(g -> g.rate() >= MIN_SPIKE_BAND_RATE_HZ)
+        .map(RateGroup::name).toList();
     return Found.parts(mefd, stem, options, all, kept, ReaderOptions::withStream);
   }
 }

@@ -33,8 +33,8 @@ import org.specus.io.Summaries;
  * grid from the earliest channel's start, each block at the sample nearest its start time; where no
  * channel block covers a grid sample (a gap the writer recorded as a discontinuity) the count is 0,
  * so that a filter sees silence rather than the {@code NaN} that MEF readers return, which would
- * spread through every later sample. {@code specus info} reports the gaps. Counts times the channel's units conversion factor are in its units
- * ({@code uV}, {@code mV} or {@code V}).
+ * spread through every later sample. {@code specus info} reports the gaps. Counts times the
+ * channel's units conversion factor are in its units ({@code uV}, {@code mV} or {@code V}).
  *
  * <p>Encrypted sessions need a password: level 1 opens the rate and scale, which is all reading
  * needs; level 2 also the recording time offset, without which the start time is unknown.
