@@ -28,17 +28,18 @@ import org.specus.io.ReaderOptions;
  * entered. Directories that cannot be read are reported.
  */
 public final class RecordingFinder {
-  /** Every format the batch knows, without a MEF 3.0 password. */
-  public static final List<RecordingDiscovery> DEFAULT_FORMATS = formats(null);
+  /** Every format the batch knows, without a MEF 3.0 password, SpikeGLX trigger files apart. */
+  public static final List<RecordingDiscovery> DEFAULT_FORMATS = formats(null, false);
 
   /**
    * Every format the batch knows; add new {@link RecordingDiscovery} implementations here. Zarr
    * stores are not among them: they are what the batch writes.
    *
    * @param mefPassword the password MEF 3.0 sessions are opened with, or {@code null}
+   * @param concatTriggers one SpikeGLX recording per gate and probe, its trigger files joined
    */
-  public static List<RecordingDiscovery> formats(String mefPassword) {
-    return List.of(new SpikeGlxDiscovery(), new OpenEphysDiscovery(), new NwbDiscovery(),
+  public static List<RecordingDiscovery> formats(String mefPassword, boolean concatTriggers) {
+    return List.of(new SpikeGlxDiscovery(concatTriggers), new OpenEphysDiscovery(), new NwbDiscovery(),
         new Mef3Discovery(mefPassword));
   }
 
@@ -49,9 +50,13 @@ public final class RecordingFinder {
    * @param relativeInput the input relative to the root
    */
   public record Candidate(Path input, ReaderOptions options, String format, Path relativeInput, Path output) {
-    /** The input as plans and reports show it: its path under the root, and the stream or series chosen in it. */
+    /**
+     * The input as plans and reports show it: its path under the root, and the stream or series
+     * chosen in it, or that its gate's trigger files are joined.
+     */
     public String name() {
-      String part = options.series() != null ? options.series() : options.stream();
+      String part = options.series() != null ? options.series() : options.stream() != null ? options.stream()
+          : options.concatTriggers() ? "triggers joined" : null;
       return relativeInput + (part == null ? "" : " [" + part + "]");
     }
   }

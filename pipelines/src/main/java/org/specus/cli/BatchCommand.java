@@ -44,6 +44,11 @@ final class BatchCommand implements Callable<Integer> {
           + " (default: $SPECUS_MEF_PASSWORD).")
   String mefPassword;
 
+  @Option(names = "--concat-triggers",
+      description = "SpikeGLX: one recording per gate and probe, its trigger files (_t0, _t1, ...) joined in order"
+          + " as preprocess --concat-triggers joins them; the output takes CatGT's name, <run>_g<G>_tcat.imec<P>.ap.zarr.")
+  boolean concatTriggers;
+
   @Option(names = "--dry-run", description = "Print what would be done for each recording, and why; change nothing.")
   boolean dryRun;
 
@@ -71,7 +76,7 @@ final class BatchCommand implements Callable<Integer> {
         runnerSettings.describe(), every, System.console() != null);
     // One job per recording on the chosen runner.
     JobFactory jobs = (input, options, output, cfg) -> new PreprocessJob(input, options, output, cfg, runnerSettings);
-    return new BatchRunner(settings, jobs, RecordingFinder.formats(mefPassword)).run(System.out, System.err)
+    return new BatchRunner(settings, jobs, RecordingFinder.formats(mefPassword, concatTriggers)).run(System.out, System.err)
         .exitCode();
   }
 

@@ -228,4 +228,28 @@ class BatchFormatsTest {
       assertSameOutput(preprocessed(nwb, e.series() + ".zarr", "--tile", "100ms", "--series", e.series()), output);
     }
   }
+  @Test
+  void triggerFilesOfAGateAreJoinedWithConcatTriggers() throws Exception {
+    Path root = tmp.resolve("raw");
+    Path run = Files.createDirectories(root.resolve("m1/trig_g0/trig_g0_imec0"));
+    TestRecordings.synth(run, "trig", 1.0, 16, 21);
+    // A second trigger file that follows the first on the acquisition clock (firstSample).
+    Path second = TestRecordings.synth(Files.createDirectories(tmp.resolve("t1")), "trig", 0.5, 16, 22);
+    Files.copy(second, run.resolve("trig_g0_t1.imec0.ap.bin"));
+    String meta = Files.readString(second.resolveSibling("trig_g0_t0.imec0.ap.meta"));
+    Files.writeString(run.resolve("trig_g0_t1.imec0.ap.meta"), meta.replaceAll("(?m)^firstSample=.*$", "firstSample=30000"));
+    Path out = tmp.resolve("out");
+    BatchFixtures.Run r = batch(args(root, out, "--concat-triggers", "--tile", "250ms"));
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertTrue(r.out().contains("1 recordings found, 1 to process"), r.out());
+    assertTrue(r.out().contains("process  m1/trig_g0/trig_g0_imec0/trig_g0_t0.imec0.ap.bin [triggers joined] (1.5 s,"),
+        r.out());
+    Path output = out.resolve("m1/trig_g0/trig_g0_imec0/trig_g0_tcat.imec0.ap.zarr");
+    assertEquals(45000, Outputs.tracesShape(output)[0], "1 s + 0.5 s");
+    assertSameOutput(preprocessed(run.resolve("trig_g0_t0.imec0.ap.bin"), "joined.zarr", "--concat-triggers",
+        "--tile", "250ms"), output);
+    // Apart, as without the option: one output per trigger file.
+    BatchFixtures.Run apart = batch(args(root, tmp.resolve("apart"), "--dry-run"));
+    assertTrue(apart.out().contains("2 recordings found, 2 to process"), apart.out());
+  }
 }

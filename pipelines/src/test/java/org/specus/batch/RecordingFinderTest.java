@@ -150,7 +150,7 @@ class RecordingFinderTest {
     touch("p1/sess.mefd/stray_g0_t0.imec0.ap.bin"); // found if the session were entered
     touch("p1/notes.mefd"); // a file, not a session
     Path out = tmp.resolve("out");
-    RecordingFinder.Found f = new RecordingFinder(RecordingFinder.formats("pass2"), List.of())
+    RecordingFinder.Found f = new RecordingFinder(RecordingFinder.formats("pass2", false), List.of())
         .find(tmp.resolve("root"), out);
     assertEquals(List.of("p1/sess.mefd"), inputs(f));
     RecordingFinder.Candidate c = f.recordings().get(0);
@@ -169,5 +169,29 @@ class RecordingFinderTest {
     assertEquals(List.of("n/broken.nwb"), inputs(f));
     assertEquals("nwb", f.recordings().get(0).format());
     assertEquals(tmp.resolve("out").toAbsolutePath().resolve("n/broken.zarr"), f.recordings().get(0).output());
+  }
+  @Test
+  void withConcatTriggersATriggerSeriesIsOneRecordingNamedAsCatGtNamesIt() throws Exception {
+    for (String f : List.of("r_g0_t0", "r_g0_t1", "r_g0_t10", "r_g0_t2")) {
+      touch("run/" + f + ".imec0.ap.bin");
+      touch("run/" + f + ".imec0.ap.meta");
+      touch("run/" + f + ".imec0.lf.bin"); // LF: not this chain's input, joined or not
+    }
+    touch("run/r_g0_t3.imec1.ap.bin"); // another probe
+    touch("run/r_g1_t4.imec0.ap.bin"); // another gate, whose first trigger is not t0
+    touch("run/r_g1_t5.imec0.ap.bin");
+    touch("run/c_g0_tcat.imec0.ap.bin"); // CatGT's output: not a trigger file, listed as it is
+    Path out = tmp.resolve("out");
+    RecordingFinder.Found joined = new RecordingFinder(RecordingFinder.formats(null, true), List.of())
+        .find(tmp.resolve("root"), out);
+    assertEquals(List.of("run/c_g0_tcat.imec0.ap.bin", "run/r_g0_t0.imec0.ap.bin", "run/r_g0_t3.imec1.ap.bin",
+        "run/r_g1_t4.imec0.ap.bin"), inputs(joined));
+    assertEquals(List.of("c_g0_tcat.imec0.ap.zarr", "r_g0_tcat.imec0.ap.zarr", "r_g0_tcat.imec1.ap.zarr",
+        "r_g1_tcat.imec0.ap.zarr"), joined.recordings().stream().map(c -> c.output().getFileName().toString()).toList());
+    assertEquals(List.of(false, true, true, true),
+        joined.recordings().stream().map(c -> c.options().concatTriggers()).toList());
+    // Without the option every trigger file is its own recording, as before.
+    assertEquals(8, new RecordingFinder(RecordingFinder.DEFAULT_FORMATS, List.of()).find(tmp.resolve("root"), out)
+        .recordings().size());
   }
 }
