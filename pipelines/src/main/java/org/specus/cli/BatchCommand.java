@@ -46,7 +46,8 @@ final class BatchCommand implements Callable<Integer> {
 
   @Option(names = "--concat-triggers",
       description = "SpikeGLX: one recording per gate and probe, its trigger files (_t0, _t1, ...) joined in order"
-          + " as preprocess --concat-triggers joins them; the output takes CatGT's name, <run>_g<G>_tcat.imec<P>.ap.zarr.")
+          + " as preprocess --concat-triggers joins them; the output takes CatGT's name,"
+          + " <run>_g<G>_tcat.imec<P>.ap.zarr.")
   boolean concatTriggers;
 
   @Option(names = "--dry-run", description = "Print what would be done for each recording, and why; change nothing.")
@@ -76,8 +77,8 @@ final class BatchCommand implements Callable<Integer> {
         runnerSettings.describe(), every, System.console() != null);
     // One job per recording on the chosen runner.
     JobFactory jobs = (input, options, output, cfg) -> new PreprocessJob(input, options, output, cfg, runnerSettings);
-    return new BatchRunner(settings, jobs, RecordingFinder.formats(mefPassword, concatTriggers)).run(System.out, System.err)
-        .exitCode();
+    return new BatchRunner(settings, jobs, RecordingFinder.formats(mefPassword, concatTriggers))
+        .run(System.out, System.err).exitCode();
   }
 
 }

@@ -48,7 +48,8 @@ class BatchFormatsTest {
     Files.writeString(rec.resolve("structure.oebin"), RecordingFinderTest.oebin(
         "Neuropix-PXI-100.ProbeA-AP:30000:" + ch, "Neuropix-PXI-100.ProbeA-LFP:2500:" + ch));
     Path continuous = rec.resolve("continuous");
-    writeInt16(continuous.resolve("Neuropix-PXI-100.ProbeA-AP/continuous.dat"), (int) (seconds * 30000), channels, seed);
+    writeInt16(continuous.resolve("Neuropix-PXI-100.ProbeA-AP/continuous.dat"), (int) (seconds * 30000), channels,
+        seed);
     writeInt16(continuous.resolve("Neuropix-PXI-100.ProbeA-LFP/continuous.dat"), (int) (seconds * 2500), channels,
         seed + 1);
   }
@@ -237,7 +238,8 @@ class BatchFormatsTest {
     Path second = TestRecordings.synth(Files.createDirectories(tmp.resolve("t1")), "trig", 0.5, 16, 22);
     Files.copy(second, run.resolve("trig_g0_t1.imec0.ap.bin"));
     String meta = Files.readString(second.resolveSibling("trig_g0_t0.imec0.ap.meta"));
-    Files.writeString(run.resolve("trig_g0_t1.imec0.ap.meta"), meta.replaceAll("(?m)^firstSample=.*$", "firstSample=30000"));
+    Files.writeString(run.resolve("trig_g0_t1.imec0.ap.meta"),
+        meta.replaceAll("(?m)^firstSample=.*$", "firstSample=30000"));
     Path out = tmp.resolve("out");
     BatchFixtures.Run r = batch(args(root, out, "--concat-triggers", "--tile", "250ms"));
     assertEquals(0, r.code(), r.out() + r.err());

@@ -187,7 +187,8 @@ class RecordingFinderTest {
     assertEquals(List.of("run/c_g0_tcat.imec0.ap.bin", "run/r_g0_t0.imec0.ap.bin", "run/r_g0_t3.imec1.ap.bin",
         "run/r_g1_t4.imec0.ap.bin"), inputs(joined));
     assertEquals(List.of("c_g0_tcat.imec0.ap.zarr", "r_g0_tcat.imec0.ap.zarr", "r_g0_tcat.imec1.ap.zarr",
-        "r_g1_tcat.imec0.ap.zarr"), joined.recordings().stream().map(c -> c.output().getFileName().toString()).toList());
+        "r_g1_tcat.imec0.ap.zarr"),
+        joined.recordings().stream().map(c -> c.output().getFileName().toString()).toList());
     assertEquals(List.of(false, true, true, true),
         joined.recordings().stream().map(c -> c.options().concatTriggers()).toList());
     // Without the option every trigger file is its own recording, as before.

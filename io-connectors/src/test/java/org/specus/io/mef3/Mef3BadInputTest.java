@@ -82,7 +82,8 @@ class Mef3BadInputTest {
       f.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putDouble(512).array());
     }
     assertEquals("multi_channel.mefd: channels are sampled at 2 rates (256 Hz: ch1; 512 Hz: ch2); choose one with"
-        + " --stream, e.g. --stream 512Hz", assertThrows(RecordingException.class, () -> Recordings.open(s)).getMessage());
+        + " --stream, e.g. --stream 512Hz",
+        assertThrows(RecordingException.class, () -> Recordings.open(s)).getMessage());
     assertEquals(List.of(new RateGroup("256Hz", 256, List.of("ch1")), new RateGroup("512Hz", 512, List.of("ch2"))),
         Mef3Recording.rateGroups(s, null));
     String fingerprint256;

@@ -138,9 +138,11 @@ class Mef3RoundTripTest {
         () -> Recordings.open(mefd, ReaderOptions.auto().withStream("30000Hz")));
     assertTrue(locked.getMessage().contains("password-protected"), locked.getMessage());
     assertEquals(List.of(new RateGroup("1000Hz", 1000, List.of("macro1", "macro2")),
-        new RateGroup("30000Hz", 30000, List.of("micro1", "micro2", "micro3"))), Mef3Recording.rateGroups(mefd, "secret"));
+        new RateGroup("30000Hz", 30000, List.of("micro1", "micro2", "micro3"))),
+        Mef3Recording.rateGroups(mefd, "secret"));
     record Group(String stream, int[] channels, double rate) {}
-    for (Group g : List.of(new Group("30000Hz", new int[] {1, 2, 4}, 30000), new Group("1000", new int[] {0, 3}, 1000))) {
+    for (Group g : List.of(new Group("30000Hz", new int[] {1, 2, 4}, 30000),
+        new Group("1000", new int[] {0, 3}, 1000))) {
       try (Recording r = Recordings.open(mefd, ReaderOptions.auto().withStream(g.stream()).withPassword("secret"))) {
         assertEquals(g.rate(), r.samplingRate());
         assertEquals(IntStream.of(g.channels()).mapToObj(names::get).toList(), r.channelIds());
