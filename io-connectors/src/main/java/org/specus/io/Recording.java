@@ -103,4 +103,15 @@ public interface Recording extends Closeable {
   default double[] sampleShifts() {
     return null;
   }
+
+  /**
+   * Refuses a read of samples {@code [start, end)} that is not within {@code [0, numSamples)}, naming
+   * what was read ({@code what}, e.g. the file).
+   */
+  static void checkRange(long start, long end, long numSamples, String what) {
+    if (start < 0 || end < start || end > numSamples) {
+      throw new IllegalArgumentException("samples [" + start + ", " + end + ") are outside [0, " + numSamples
+          + ") of " + what);
+    }
+  }
 }

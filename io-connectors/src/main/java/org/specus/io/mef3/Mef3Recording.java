@@ -282,9 +282,7 @@ public final class Mef3Recording implements Recording {
   /** Counts as float: exact up to 2^24, which covers any amplifier's range. */
   @Override
   public void readFloat(long start, long end, float[] dst) throws IOException {
-    if (start < 0 || end > numSamples || start > end) {
-      throw new IllegalArgumentException("samples [" + start + ", " + end + ") are outside [0, " + numSamples + ")");
-    }
+    Recording.checkRange(start, end, numSamples, String.valueOf(session.getFileName()));
     int nCh = channels.size();
     int n = Math.toIntExact(end - start);
     MefChannel.Scratch s = scratch.get();

@@ -505,10 +505,7 @@ public final class NwbRecording implements Recording {
   }
 
   private void checkRead(long start, long end, int dstLength) {
-    if (start < 0 || end < start || end > numSamples) {
-      throw new IllegalArgumentException("samples [" + start + ", " + end + ") are outside [0, " + numSamples
-          + ") of " + file.getFileName() + seriesPath);
-    }
+    Recording.checkRange(start, end, numSamples, file.getFileName() + seriesPath);
     if ((end - start) * numChannels > dstLength) {
       throw new IllegalArgumentException("dst has " + dstLength + " values, need " + (end - start) * numChannels);
     }

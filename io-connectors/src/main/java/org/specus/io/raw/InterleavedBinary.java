@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ShortBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.specus.io.Recording;
 import org.specus.io.RecordingException;
 
 /**
@@ -189,10 +190,7 @@ public final class InterleavedBinary implements AutoCloseable {
   }
 
   private void readBlocks(long start, long end, int dstLength, BlockSink sink) throws IOException {
-    if (start < 0 || end < start || end > numSamples) {
-      throw new IllegalArgumentException("samples [" + start + ", " + end + ") are outside [0, " + numSamples
-          + ") of " + file.getFileName());
-    }
+    Recording.checkRange(start, end, numSamples, String.valueOf(file.getFileName()));
     long values = (end - start) * columns.length;
     if (values > dstLength) {
       throw new IllegalArgumentException("dst has " + dstLength + " values, samples [" + start + ", " + end

@@ -294,10 +294,8 @@ public final class SpikeGlxTriggers implements Recording {
   }
 
   private void check(long start, long end) {
-    if (start < 0 || end < start || end > numSamples) {
-      throw new IllegalArgumentException("samples [" + start + ", " + end + ") are outside [0, " + numSamples
-          + ") of the " + parts.size() + " concatenated triggers of " + path().getFileName());
-    }
+    Recording.checkRange(start, end, numSamples,
+        "the " + parts.size() + " concatenated triggers of " + path().getFileName());
   }
 
   @Override

@@ -334,10 +334,7 @@ public final class ZarrRecording implements Recording {
   }
 
   private void checkRange(long start, long end) {
-    if (start < 0 || end < start || end > numSamples) {
-      throw new IllegalArgumentException("samples [" + start + ", " + end + ") are outside [0, " + numSamples
-          + ") of " + root.getFileName());
-    }
+    Recording.checkRange(start, end, numSamples, String.valueOf(root.getFileName()));
   }
 
   /** Frees the decoded chunks the readers keep per thread. */
