@@ -9,6 +9,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.specus.io.Recording;
 import org.specus.io.RecordingException;
 import org.specus.io.Recordings;
@@ -26,6 +29,8 @@ import org.specus.pipeline.PreprocessJob;
  */
 public final class BatchPlanner {
   private final PreprocessConfig config;
+  /** Options of the pipelines built only to be checked; made on first use, as they take a classpath scan. */
+  private PipelineOptions checkOnly;
 
   public BatchPlanner(PreprocessConfig config) {
     this.config = config;
@@ -89,6 +94,10 @@ public final class BatchPlanner {
     if (existing.state() == OutputStore.State.FOREIGN) {
       return fail(c, c.output() + ": exists and is not a Specus output; not touched", facts);
     }
+    String refused = refusal(c);
+    if (refused != null) {
+      return fail(c, refused, facts);
+    }
     String stale = holder == null ? "" : "; the stale lock of " + holder.describe() + " will be taken over";
     return switch (existing.state()) {
       case ABSENT -> new PlannedRecording(c, PlannedRecording.Action.PROCESS, "no output yet" + stale, facts, key);
@@ -101,6 +110,25 @@ public final class BatchPlanner {
           "outdated: " + existing.key().changesTo(key) + stale, facts, key);
       case FOREIGN -> throw new IllegalStateException("handled above");
     };
+  }
+
+  /**
+   * What the chain refuses for this recording at construction (a cutoff at or above its Nyquist
+   * frequency, too few samples, missing probe geometry), or {@code null}: the pipeline is built and
+   * never run, so a run that would fail this way fails in the plan, with the same message. Only
+   * for recordings about to run: an up-to-date output shows the chain once took it, and its check
+   * would cost an up-to-date root Beam's start-up (about a second).
+   */
+  private String refusal(RecordingFinder.Candidate c) {
+    if (checkOnly == null) {
+      checkOnly = PipelineOptionsFactory.create();
+    }
+    try {
+      PreprocessJob.readAndProcess(Pipeline.create(checkOnly), c.input(), c.options(), config);
+      return null;
+    } catch (RecordingException | IllegalArgumentException | UncheckedIOException e) {
+      return e.getMessage();
+    }
   }
 
   private static PlannedRecording fail(RecordingFinder.Candidate c, String why, PlannedRecording.Facts facts) {

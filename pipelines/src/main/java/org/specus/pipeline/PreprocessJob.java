@@ -74,10 +74,7 @@ public final class PreprocessJob {
       KernelWarmUp.startInBackground(384);
     }
     Pipeline p = Pipeline.create(runner.toPipelineOptions());
-
-    Tiles tiles = p.apply("Read " + input.getFileName(),
-        RecordingSource.read(input).withTileSeconds(config.tileSeconds()).withReaderOptions(readerOptions));
-    tiles = config.pipeline().apply(tiles);
+    Tiles tiles = readAndProcess(p, input, readerOptions, config);
     RecordingInfo rec = tiles.recording();
     String version = SoftwareVersion.get();
     OutputStore.ResultKey key = resultKey(config, rec.fingerprint());
@@ -92,6 +89,18 @@ public final class PreprocessJob {
         .withProvenance(provenance)
         .withResultKey(key));
     return new Plan(p, rec, tiles.numTiles(), key);
+  }
+
+  /**
+   * The reader and the configured chain, applied to {@code p}: everything up to the sink. Building
+   * it opens the recording for its metadata and runs every check the chain makes against the
+   * recording (cutoffs against its Nyquist frequency, its length, its channels), without reading a
+   * sample.
+   */
+  public static Tiles readAndProcess(Pipeline p, Path input, ReaderOptions readerOptions, PreprocessConfig config) {
+    Tiles tiles = p.apply("Read " + input.getFileName(),
+        RecordingSource.read(input).withTileSeconds(config.tileSeconds()).withReaderOptions(readerOptions));
+    return config.pipeline().apply(tiles);
   }
 
   /**

@@ -229,6 +229,46 @@ class BatchRunTest {
     assertTrue(((String) row.get("reason")).contains("not a Specus output"), row.toString());
   }
 
+  /**
+   * What the chain refuses for a recording (the default bandpass's 6 kHz at a 10 kHz rate; fewer
+   * samples than sosfiltfilt's padding) is known when the batch plans: the dry run says so, and the
+   * run fails it with the same message without starting it, while the good recording is done.
+   */
+  @Test
+  void aRecordingTheChainCannotTakeFailsInThePlanNotInTheRun() throws Exception {
+    Path own = tmp.resolve("chain/raw");
+    TestRecordings.synth(Files.createDirectories(own), "good", 1, 16, 5);
+    Path slow = TestRecordings.synth(own, "slow", 1, 16, 6);
+    Path slowMeta = slow.resolveSibling("slow_g0_t0.imec0.ap.meta");
+    Files.writeString(slowMeta, Files.readString(slowMeta).replaceAll("(?m)^imSampRate=.*$", "imSampRate=10000"));
+    TestRecordings.synth(own, "short", 0.001, 16, 7); // 30 samples
+    Path out = tmp.resolve("chain/out");
+    List<String> common = List.of("--root", own.toString(), "--out", out.toString(), "--progress-every", "1h");
+
+    BatchFixtures.Run dry = batch(java.util.stream.Stream.concat(common.stream(), Stream.of("--dry-run"))
+        .toArray(String[]::new));
+    assertEquals(0, dry.code(), dry.err());
+    assertTrue(dry.out().contains("3 recordings found, 1 to process"), dry.out());
+    assertTrue(dry.out().contains("fail     slow_g0_t0.imec0.ap.bin (3.0 s, 16 ch): slow_g0_t0.imec0.ap.bin: bandpass high cutoff"
+        + " 6000 Hz is at or above Nyquist (5000 Hz"), dry.out());
+    assertTrue(dry.out().contains("fail     short_g0_t0.imec0.ap.bin (0.0 s, 16 ch): short_g0_t0.imec0.ap.bin: bandpass"
+        + " forward-backward needs more than 33 samples (scipy's padlen for this 5-section filter), but the"
+        + " recording has 30"), dry.out());
+
+    Path report = tmp.resolve("chain/report.json");
+    BatchFixtures.Run run = batch(java.util.stream.Stream.concat(common.stream(),
+        Stream.of("--report", report.toString())).toArray(String[]::new));
+    assertEquals(BatchRunner.EXIT_SOME_FAILED, run.code(), run.out() + run.err());
+    Map<String, Map<String, Object>> rows = rows(readJson(report));
+    assertEquals("done", rows.get("good_g0_t0.imec0.ap.bin").get("status"), rows.toString());
+    for (String bad : List.of("slow_g0_t0.imec0.ap.bin", "short_g0_t0.imec0.ap.bin")) {
+      assertEquals("failed", rows.get(bad).get("status"), rows.get(bad).toString());
+      assertEquals("fail", rows.get(bad).get("action"), rows.get(bad).toString());
+      assertFalse(Files.exists(out.resolve(bad.replace(".bin", ".zarr"))), "nothing is written for " + bad);
+    }
+    assertFalse(run.err().contains("[1/3]"), "only the good recording is run: " + run.err());
+  }
+
   /** Modification times of every file under {@code dir}, except the batch's own reports. */
   private static Map<String, FileTime> snapshot(Path dir) throws Exception {
     Map<String, FileTime> times = new TreeMap<>();

@@ -5,8 +5,6 @@ import java.util.Map;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.specus.dsp.Butterworth;
-import org.specus.dsp.Sos;
-import org.specus.dsp.SosFilter;
 import org.specus.io.beam.RecordingInfo;
 import org.specus.io.beam.Tiles;
 
@@ -59,13 +57,6 @@ public final class Bandpass extends PTransform<Tiles, Tiles> {
   @Override
   public Tiles expand(Tiles input) {
     RecordingInfo rec = input.recording();
-    Sos sos;
-    try {
-      sos = Butterworth.bandpass(order, lowHz, highHz, rec.samplingRate());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(rec.fileName() + ": " + e.getMessage(), e);
-    }
-    int margin = SosFilter.settlingSamples(sos, SETTLING_TOLERANCE);
     Map<String, Object> parameters = new LinkedHashMap<>();
     parameters.put("op", "bandpass");
     parameters.put("low_hz", lowHz);
@@ -73,8 +64,8 @@ public final class Bandpass extends PTransform<Tiles, Tiles> {
     parameters.put("order", order);
     parameters.put("ftype", "butter");
     parameters.put("direction", direction.label());
-    parameters.put("margin_samples", margin);
-    return input.then(new SosFilterOp("bandpass", sos, margin, direction, parameters));
+    return input.then(SosFilterOp.forRecording("bandpass", rec,
+        () -> Butterworth.bandpass(order, lowHz, highHz, rec.samplingRate()), direction, parameters));
   }
 
   @Override

@@ -5,8 +5,6 @@ import java.util.Map;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.specus.dsp.Butterworth;
-import org.specus.dsp.Sos;
-import org.specus.dsp.SosFilter;
 import org.specus.io.beam.RecordingInfo;
 import org.specus.io.beam.Tiles;
 
@@ -57,21 +55,14 @@ public final class Highpass extends PTransform<Tiles, Tiles> {
   @Override
   public Tiles expand(Tiles input) {
     RecordingInfo rec = input.recording();
-    Sos sos;
-    try {
-      sos = Butterworth.highpass(order, cutoffHz, rec.samplingRate());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(rec.fileName() + ": " + e.getMessage(), e);
-    }
-    int margin = SosFilter.settlingSamples(sos, Bandpass.SETTLING_TOLERANCE);
     Map<String, Object> parameters = new LinkedHashMap<>();
     parameters.put("op", "highpass");
     parameters.put("cutoff_hz", cutoffHz);
     parameters.put("order", order);
     parameters.put("ftype", "butter");
     parameters.put("direction", direction.label());
-    parameters.put("margin_samples", margin);
-    return input.then(new SosFilterOp("highpass", sos, margin, direction, parameters));
+    return input.then(SosFilterOp.forRecording("highpass", rec,
+        () -> Butterworth.highpass(order, cutoffHz, rec.samplingRate()), direction, parameters));
   }
 
   @Override

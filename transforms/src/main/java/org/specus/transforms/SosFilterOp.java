@@ -1,8 +1,10 @@
 package org.specus.transforms;
 
 import java.util.Map;
+import java.util.function.Supplier;
 import org.specus.dsp.Sos;
 import org.specus.dsp.SosFilter;
+import org.specus.io.beam.RecordingInfo;
 import org.specus.io.beam.SideInputs;
 import org.specus.io.beam.RowRuns;
 import org.specus.io.beam.SignalBlock;
@@ -31,6 +33,32 @@ final class SosFilterOp implements TileOp {
     this.margin = margin;
     this.direction = direction;
     this.parameters = parameters;
+  }
+
+  /**
+   * The filter {@code design} gives for {@code rec}, its margin the settling time of the slowest
+   * pole ({@code margin_samples} is added to {@code parameters}). What the recording cannot take
+   * is refused here, naming it, while the pipeline is built: a cutoff at or above its Nyquist
+   * frequency, or, forward-backward, fewer samples than scipy's padding needs. A run would
+   * otherwise fail only once a worker reached its tiles, and a batch plan could not foresee it.
+   */
+  static SosFilterOp forRecording(String name, RecordingInfo rec, Supplier<Sos> design, Direction direction,
+      Map<String, Object> parameters) {
+    Sos sos;
+    try {
+      sos = design.get();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(rec.fileName() + ": " + e.getMessage(), e);
+    }
+    int edge = SosFilter.padlen(sos);
+    if (direction == Direction.FORWARD_BACKWARD && rec.numSamples() <= edge) {
+      throw new IllegalArgumentException(rec.fileName() + ": " + name + " forward-backward needs more than "
+          + edge + " samples (scipy's padlen for this " + sos.numSections() + "-section filter), but the"
+          + " recording has " + rec.numSamples());
+    }
+    int margin = SosFilter.settlingSamples(sos, Bandpass.SETTLING_TOLERANCE);
+    parameters.put("margin_samples", margin);
+    return new SosFilterOp(name, sos, margin, direction, parameters);
   }
 
   @Override

@@ -85,4 +85,26 @@ class FilterOpsTest {
         assertThrows(IllegalArgumentException.class, () -> Direction.parse("sideways")).getMessage());
     assertEquals(Direction.FORWARD_BACKWARD, Direction.parse("forward_backward"));
   }
+
+  /**
+   * scipy's sosfiltfilt refuses a signal no longer than its padlen (33 for the default bandpass);
+   * the chain refuses such a recording while it is built, naming it, so that a run or a batch plan
+   * knows before any tile is read. One-way filters have no padding and take any length.
+   */
+  @Test
+  void aRecordingTooShortForForwardBackwardIsRefusedWhileBuilding() {
+    RecordingInfo short33 = OpHarness.info(33, 4, null, null, null);
+    assertEquals("test.ap.bin: bandpass forward-backward needs more than 33 samples (scipy's padlen for"
+        + " this 5-section filter), but the recording has 33",
+        assertThrows(IllegalArgumentException.class,
+            () -> OpHarness.ops(short33, List.of(Bandpass.of(300, 6000)))).getMessage());
+    // an odd order has a first-order section: padlen 3·(2·3 + 1 − 1)
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> OpHarness.ops(OpHarness.info(18, 4, null, null, null), List.of(Highpass.of(300)))).getMessage()
+        .startsWith("test.ap.bin: highpass forward-backward needs more than 18 samples"));
+    assertEquals(1, OpHarness.ops(OpHarness.info(34, 4, null, null, null), List.of(Bandpass.of(300, 6000)))
+        .size());
+    assertEquals(1, OpHarness.ops(short33, List.of(Bandpass.of(300, 6000).withDirection(Direction.FORWARD)))
+        .size());
+  }
 }
