@@ -78,13 +78,21 @@ public final class RecordingFinder {
   /**
    * Walks {@code root}.
    *
-   * @throws IllegalArgumentException if the root is not a readable directory
+   * @throws IllegalArgumentException if the root is not a readable directory, or is itself a recording
    */
   public Found find(Path root, Path outRoot) {
     Path base = root.toAbsolutePath().normalize();
     Path out = outRoot.toAbsolutePath().normalize();
     if (!Files.isDirectory(base)) {
       throw new IllegalArgumentException("--root " + root + ": not a directory");
+    }
+    for (RecordingDiscovery format : formats) {
+      if (format.isRecordingDirectory(base)) {
+        // Walked from inside, its files would be taken for recordings of their own, or for nothing.
+        throw new IllegalArgumentException("--root " + root + ": is one " + format.format() + " recording, not a"
+            + " folder of recordings; give the folder that holds it (--include can choose it), or run"
+            + " specus preprocess on it");
+      }
     }
     List<PathMatcher> includes = includeGlobs.stream().map(RecordingFinder::matcher).toList();
     List<Candidate> found = new ArrayList<>();

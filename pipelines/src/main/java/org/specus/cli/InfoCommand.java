@@ -1,5 +1,7 @@
 package org.specus.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,7 +9,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.specus.io.ChoiceNeeded;
 import org.specus.io.Recording;
+import org.specus.io.RecordingException;
+import org.specus.io.Summaries;
 import org.specus.io.Recordings;
 import org.specus.io.beam.RecordingInfo;
 import org.specus.transforms.ChannelLabels;
@@ -43,7 +48,14 @@ final class InfoCommand implements Callable<Integer> {
       catalog.forEach(line -> System.out.println("  " + line));
       return 0;
     }
-    try (Recording r = Recordings.open(input, inputOptions.toReaderOptions())) {
+    Recording opened;
+    try {
+      opened = Recordings.open(input, inputOptions.toReaderOptions());
+    } catch (ChoiceNeeded several) {
+      printChoices(several);
+      return 0;
+    }
+    try (Recording r = opened) {
       int width = Math.max(r.summary().keySet().stream().mapToInt(String::length).max().orElse(10), 13);
       for (Map.Entry<String, String> e : r.summary().entrySet()) {
         System.out.printf("%-" + width + "s  %s%n", e.getKey(), e.getValue());
@@ -66,6 +78,22 @@ final class InfoCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** One line for each stream, series or rate the input holds: what each would give, and how to choose it. */
+  private void printChoices(ChoiceNeeded several) {
+    System.out.println(input + " holds " + several.choices().size() + " recordings; choose one with "
+        + several.option() + ":");
+    for (String choice : several.choices()) {
+      String what;
+      try (Recording r = Recordings.open(input, several.choose(inputOptions.toReaderOptions(), choice))) {
+        what = String.format(Locale.ROOT, "%d channel%s at %s Hz, %d samples (%.3f s)", r.numChannels(),
+            r.numChannels() == 1 ? "" : "s", Summaries.number(r.samplingRate()), r.numSamples(), r.durationSeconds());
+      } catch (RecordingException | IllegalArgumentException | IOException | UncheckedIOException e) {
+        what = "unreadable: " + e.getMessage();
+      }
+      System.out.println("  " + several.option() + " " + choice + "  " + what);
+    }
   }
 
   /**

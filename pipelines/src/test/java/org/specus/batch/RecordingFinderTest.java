@@ -159,6 +159,11 @@ class RecordingFinderTest {
     assertEquals(out.toAbsolutePath().resolve("p1/sess.zarr"), c.output());
     assertEquals(null, new RecordingFinder(RecordingFinder.DEFAULT_FORMATS, List.of()).find(tmp.resolve("root"), out)
         .recordings().get(0).options().password());
+    // The session given as the root is refused, not walked into.
+    assertEquals("--root " + tmp.resolve("root/p1/sess.mefd") + ": is one mef3 recording, not a folder of"
+        + " recordings; give the folder that holds it (--include can choose it), or run specus preprocess on it",
+        assertThrows(IllegalArgumentException.class, () -> new RecordingFinder(RecordingFinder.DEFAULT_FORMATS,
+            List.of()).find(tmp.resolve("root/p1/sess.mefd"), out)).getMessage());
   }
 
   @Test

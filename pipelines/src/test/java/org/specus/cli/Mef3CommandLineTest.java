@@ -165,4 +165,34 @@ class Mef3CommandLineTest {
         "--raw-channels", "4", "--raw-rate", "30000", "--raw-gain", "0.195"), "written-raw.zarr");
     assertSameValues(traces(viaRaw), traces(viaMef), nCh, "MEF 3.0 against the same counts as int32");
   }
+
+  /**
+   * {@code specus info} on a session whose channels are sampled at two rates lists each rate, with
+   * what it holds, instead of stopping at the error that asks for {@code --stream}; with a rate
+   * chosen it describes that one.
+   */
+  @Test
+  void infoListsTheRatesOfAMixedSession() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("mixed"));
+    try (org.specus.io.mef3.Mef3Writer w = new org.specus.io.mef3.Mef3Writer(dir, "mixed",
+        new double[] {1000, 30000, 30000}, List.of("macro", "m1", "m2"), new double[] {1, 0.195, 0.195})) {
+      for (int c = 0; c < 3; c++) {
+        int n = c == 0 ? 500 : 15000; // 0.5 s at each rate
+        w.append(c, new int[n], n, 1_600_000_000_000_000L, false);
+      }
+    }
+    Path session = dir.resolve("mixed.mefd");
+    CommandLineTest.Result all = CommandLineTest.run("info", session.toString());
+    assertEquals(0, all.code(), all.err());
+    assertEquals(session + " holds 2 recordings; choose one with --stream:\n"
+        + "  --stream 1000Hz  1 channel at 1000 Hz, 500 samples (0.500 s)\n"
+        + "  --stream 30000Hz  2 channels at 30000 Hz, 15000 samples (0.500 s)\n", all.out());
+    CommandLineTest.Result one = CommandLineTest.run("info", session.toString(), "--stream", "30000Hz");
+    assertEquals(0, one.code(), one.err());
+    assertTrue(one.out().contains("m1, m2"), one.out());
+    // preprocess still refuses to guess
+    CommandLineTest.Result run = preprocess(session, "mixed.zarr", NO_OPS);
+    assertEquals(2, run.code(), run.out());
+    assertTrue(run.err().contains("choose one with --stream, e.g. --stream 30000Hz"), run.err());
+  }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.specus.io.ChoiceNeeded;
 import org.specus.io.RecordingException;
 import org.specus.io.Summaries;
 
@@ -45,8 +46,8 @@ public record RateGroup(String name, double rate, List<String> channels) {
       }
       List<String> described = new ArrayList<>();
       byRate.forEach((rate, group) -> described.add(Summaries.number(rate) + " Hz: " + channelList(group)));
-      throw RecordingException.in(mefd, "channels are sampled at " + byRate.size() + " rates (" + String.join("; ",
-          described) + "); choose one with --stream, e.g. --stream " + names.get(names.size() - 1));
+      throw new ChoiceNeeded(mefd, "channels are sampled at " + byRate.size() + " rates (" + String.join("; ",
+          described) + "); choose one with --stream, e.g. --stream " + names.get(names.size() - 1), "--stream", names);
     }
     String wanted = stream.trim().replaceFirst("(?i)\\s*hz$", "");
     for (Map.Entry<Double, List<MefChannel>> e : byRate.entrySet()) {

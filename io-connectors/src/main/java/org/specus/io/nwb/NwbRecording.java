@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.specus.io.Recording;
+import org.specus.io.ChoiceNeeded;
 import org.specus.io.RecordingException;
 import org.specus.io.Summaries;
 
@@ -164,8 +165,8 @@ public final class NwbRecording implements Recording {
         throw RecordingException.in(file, "no ElectricalSeries under /acquisition (neurodata_type attribute)");
       }
       if (series.size() > 1) {
-        throw RecordingException.in(file, series.size() + " ElectricalSeries under /acquisition ("
-            + String.join(", ", series) + "); choose one with --series");
+        throw new ChoiceNeeded(file, series.size() + " ElectricalSeries under /acquisition ("
+            + String.join(", ", series) + "); choose one with --series", "--series", series);
       }
       name = series.get(0);
     } else if (!series.contains(seriesName)) {

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.specus.io.Recording;
+import org.specus.io.ChoiceNeeded;
 import org.specus.io.RecordingException;
 import org.specus.io.Summaries;
 import org.specus.io.raw.InterleavedBinary;
@@ -277,8 +278,8 @@ public final class OpenEphysRecording implements Recording {
       if (streams.size() == 1) {
         return streams.get(0);
       }
-      throw RecordingException.in(oebin, streams.size() + " continuous streams (" + String.join(", ", names)
-          + "); choose one with --stream");
+      throw new ChoiceNeeded(oebin, streams.size() + " continuous streams (" + String.join(", ", names)
+          + "); choose one with --stream", "--stream", names);
     }
     for (Stream1 s : streams) {
       if (s.name().equals(wanted) || s.folder().equals(wanted)) {

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.specus.io.ChoiceNeeded;
 import org.specus.io.ReaderOptions;
 import org.specus.io.Recording;
 import org.specus.io.RecordingException;
@@ -84,6 +85,7 @@ class Mef3BadInputTest {
     assertEquals("multi_channel.mefd: channels are sampled at 2 rates (256 Hz: ch1; 512 Hz: ch2); choose one with"
         + " --stream, e.g. --stream 512Hz",
         assertThrows(RecordingException.class, () -> Recordings.open(s)).getMessage());
+    assertEquals(List.of("256Hz", "512Hz"), assertThrows(ChoiceNeeded.class, () -> Recordings.open(s)).choices());
     assertEquals(List.of(new RateGroup("256Hz", 256, List.of("ch1")), new RateGroup("512Hz", 512, List.of("ch2"))),
         Mef3Recording.rateGroups(s, null));
     String fingerprint256;

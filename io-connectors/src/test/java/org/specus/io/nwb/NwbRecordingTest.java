@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.specus.io.ChoiceNeeded;
 import org.specus.io.ReaderOptions;
 import org.specus.io.Recording;
 import org.specus.io.RecordingException;
@@ -85,9 +86,12 @@ class NwbRecordingTest {
 
   @Test
   void severalSeriesNeedAName() {
-    RecordingException e = assertThrows(RecordingException.class, () -> Recordings.open(dir.resolve("series.nwb")));
+    ChoiceNeeded several = assertThrows(ChoiceNeeded.class, () -> Recordings.open(dir.resolve("series.nwb")));
     assertEquals("series.nwb: 2 ElectricalSeries under /acquisition (ElectricalSeries, Other); choose one with --series",
-        e.getMessage());
+        several.getMessage());
+    assertEquals(List.of("ElectricalSeries", "Other"), several.choices());
+    assertEquals("Other", several.choose(ReaderOptions.auto(), "Other").series());
+    RecordingException e;
     e = assertThrows(RecordingException.class,
         () -> Recordings.open(dir.resolve("series.nwb"), ReaderOptions.auto().withSeries("Nope")));
     assertEquals("series.nwb: no ElectricalSeries /acquisition/Nope (found: ElectricalSeries, Other)", e.getMessage());

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.specus.io.ChoiceNeeded;
 import org.specus.io.ReaderOptions;
 import org.specus.io.Recording;
 import org.specus.io.RecordingException;
@@ -93,9 +94,11 @@ class OpenEphysRecordingTest {
   @Test
   void streamIsChosenByName() throws Exception {
     Path dir = TestData.require(TWO_STREAMS);
-    RecordingException e = assertThrows(RecordingException.class, () -> Recordings.open(dir));
+    ChoiceNeeded several = assertThrows(ChoiceNeeded.class, () -> Recordings.open(dir));
     assertEquals("structure.oebin: 2 continuous streams (Neuropix-PXI-116.0, Neuropix-PXI-116.1); choose one with --stream",
-        e.getMessage());
+        several.getMessage());
+    assertEquals(List.of("Neuropix-PXI-116.0", "Neuropix-PXI-116.1"), several.choices()); // what specus info lists
+    assertEquals("Neuropix-PXI-116.1", several.choose(ReaderOptions.auto(), "Neuropix-PXI-116.1").stream());
     try (Recording r = Recordings.open(dir, ReaderOptions.auto().withStream("Neuropix-PXI-116.1"))) {
       assertEquals(2500.0, r.samplingRate());
       assertEquals(384, r.numChannels());
@@ -105,7 +108,7 @@ class OpenEphysRecordingTest {
     try (Recording r = Recordings.open(dir.resolve("continuous/Neuropix-PXI-116.1/continuous.dat"))) {
       assertEquals(2500.0, r.samplingRate());
     }
-    e = assertThrows(RecordingException.class,
+    RecordingException e = assertThrows(RecordingException.class,
         () -> Recordings.open(dir, ReaderOptions.auto().withStream("ProbeZ")));
     assertEquals("structure.oebin: no continuous stream named 'ProbeZ' (streams: Neuropix-PXI-116.0, Neuropix-PXI-116.1)",
         e.getMessage());
