@@ -12,7 +12,8 @@ import java.util.Locale;
  * <p>Tiles are counted as shard files in the output, as {@code ShardProgress} does: it works with any
  * runner that writes where this process can see, and a shard only appears once complete. The speed
  * counts only tiles this run computed (not shards kept from an interrupted run), in megabytes of
- * input per second; the ETA divides the input still to process by that speed.
+ * input per second. The ETA adds up the current recording's rest at its own pace and what
+ * {@link RecordingTimes}, fitted on the recordings finished so far, predicts for the others.
  */
 final class BatchProgress implements AutoCloseable {
   private final PrintStream out;
@@ -29,6 +30,7 @@ final class BatchProgress implements AutoCloseable {
   private volatile long bytesAccounted; // input bytes of recordings finished (or skipped) so far
   private volatile long bytesComputed; // of which computed by this run
   private volatile long computeNanos; // time spent computing finished recordings
+  private final RecordingTimes times = new RecordingTimes();
 
   private record Current(String name, Path output, long tilesTotal, long tilesAtStart, long inputBytes,
       long startNanos) {}
@@ -58,8 +60,11 @@ final class BatchProgress implements AutoCloseable {
     Current c = current;
     current = null;
     if (c != null && r.status() == RecordingResult.Status.DONE && r.tilesTotal() > 0) {
-      bytesComputed += inputBytes * r.tilesComputed() / r.tilesTotal();
-      computeNanos += System.nanoTime() - c.startNanos();
+      long computed = inputBytes * r.tilesComputed() / r.tilesTotal();
+      long nanos = System.nanoTime() - c.startNanos();
+      bytesComputed += computed;
+      computeNanos += nanos;
+      times.add(computed, nanos / 1e9);
     }
     bytesAccounted += inputBytes;
     recordingsDone++;
@@ -95,18 +100,41 @@ final class BatchProgress implements AutoCloseable {
     long tiles = BatchPlanner.shardsPresent(c.output());
     long now = System.nanoTime();
     long computedTiles = Math.max(0, tiles - c.tilesAtStart());
-    long currentBytes = c.tilesTotal() == 0 ? 0 : c.inputBytes() * computedTiles / c.tilesTotal();
+    long currentComputed = c.tilesTotal() == 0 ? 0 : c.inputBytes() * computedTiles / c.tilesTotal();
     double seconds = (computeNanos + (now - c.startNanos())) / 1e9;
-    double rate = seconds > 0 ? (bytesComputed + currentBytes) / seconds : 0;
-    long doneBytes = bytesAccounted + (c.tilesTotal() == 0 ? 0 : c.inputBytes() * tiles / c.tilesTotal());
-    long remaining = Math.max(0, bytesTotal - doneBytes);
-    return format(recordingsDone, recordingsTotal, c.name(), tiles, c.tilesTotal(), rate, remaining);
+    double rate = seconds > 0 ? (bytesComputed + currentComputed) / seconds : 0;
+    long currentLeft = c.tilesTotal() == 0 ? 0 : c.inputBytes() * (c.tilesTotal() - Math.min(tiles, c.tilesTotal()))
+        / c.tilesTotal();
+    long pendingBytes = Math.max(0, bytesTotal - bytesAccounted - c.inputBytes());
+    int pending = Math.max(0, recordingsTotal - recordingsDone - 1);
+    double eta = etaSeconds(times.fit(), pending, pendingBytes, c.inputBytes(), currentComputed, currentLeft,
+        (now - c.startNanos()) / 1e9);
+    return format(recordingsDone, recordingsTotal, c.name(), tiles, c.tilesTotal(), rate, eta);
+  }
+
+  /**
+   * Seconds left, or NaN when nothing says yet. The current recording (of {@code currentBytes},
+   * {@code computed} of them computed in the {@code elapsed} seconds it has run, {@code left} still
+   * to compute) goes on at its own pace since it started, start-up included; before its first
+   * tile, it takes what {@code fit} predicts. The {@code pending} recordings not yet started, of
+   * {@code pendingBytes} in all, take what {@code fit} predicts when it has seen recordings of
+   * their size, else the current recording's pace per byte.
+   */
+  static double etaSeconds(RecordingTimes.Fit fit, int pending, long pendingBytes, long currentBytes, long computed,
+      long left, double elapsed) {
+    double ownPerByte = computed > 0 ? elapsed / computed : Double.NaN;
+    double current = computed > 0 ? ownPerByte * left
+        : fit != null && fit.covers(currentBytes) ? Math.max(0, fit.seconds(currentBytes) - elapsed) : Double.NaN;
+    double rest = pending == 0 ? 0
+        : fit != null && fit.covers(pendingBytes / pending) ? pending * fit.perRecording() + fit.perByte() * pendingBytes
+        : ownPerByte * pendingBytes;
+    return current + rest;
   }
 
   /** The progress line, e.g. {@code recordings 2/5 | a/b.ap.bin tiles 7/20 | 45.1 MB/s | ETA 1m05s}. */
   static String format(int recordingsDone, int recordingsTotal, String name, long tiles, long tilesTotal,
-      double bytesPerSecond, long bytesRemaining) {
-    String eta = bytesPerSecond > 0 ? duration(bytesRemaining / bytesPerSecond) : "unknown";
+      double bytesPerSecond, double etaSeconds) {
+    String eta = Double.isFinite(etaSeconds) ? duration(etaSeconds) : "unknown";
     return String.format(Locale.ROOT, "recordings %d/%d | %s tiles %d/%d | %.1f MB/s | ETA %s",
         recordingsDone, recordingsTotal, name, tiles, tilesTotal, bytesPerSecond / 1e6, eta);
   }

@@ -16,10 +16,57 @@ class BatchProgressTest {
   @Test
   void theLineSaysRecordingsTilesSpeedAndEta() {
     assertEquals("recordings 2/5 | m1/a.ap.bin tiles 7/20 | 45.0 MB/s | ETA 1m40s",
-        BatchProgress.format(2, 5, "m1/a.ap.bin", 7, 20, 45e6, 4_500_000_000L));
-    assertEquals("recordings 0/1 | a tiles 0/3 | 0.0 MB/s | ETA unknown", BatchProgress.format(0, 1, "a", 0, 3, 0, 10));
+        BatchProgress.format(2, 5, "m1/a.ap.bin", 7, 20, 45e6, 100.2));
+    assertEquals("recordings 0/1 | a tiles 0/3 | 0.0 MB/s | ETA unknown",
+        BatchProgress.format(0, 1, "a", 0, 3, 0, Double.NaN));
     assertEquals("59s", BatchProgress.duration(59.4));
     assertEquals("2h05m", BatchProgress.duration(7500));
+  }
+
+  /**
+   * Four small recordings, of 1 to 4 MB, took 5.01 to 5.04 s (5 s each, plus 0.01 s per MB). Bytes
+   * alone (10 MB in 20.1 s, 0.5 MB/s) would give two more of 3 MB 12 s, and a 690 MB one 23 minutes.
+   */
+  @Test
+  void theEtaCountsACostPerRecordingBesideTheCostPerByte() {
+    RecordingTimes times = new RecordingTimes();
+    assertEquals(null, times.fit());
+    for (int mb = 1; mb <= 4; mb++) {
+      times.add(mb * 1_000_000L, 5 + 0.01 * mb);
+    }
+    RecordingTimes.Fit fit = times.fit();
+    assertEquals(5.0, fit.perRecording(), 1e-9);
+    assertEquals(0.01e-6, fit.perByte(), 1e-15);
+    assertEquals(4_000_000L, fit.largest());
+    // Two pending recordings of 3 MB after the current one (4 MB, 1 s in, no tile yet).
+    assertEquals(2 * 5 + 0.06 + (5.04 - 1), BatchProgress.etaSeconds(fit, 2, 6_000_000L, 4_000_000L, 0, 4_000_000L, 1),
+        1e-9);
+    // A 690 MB one is beyond what the fit has seen: unknown until it has computed tiles, then at its own pace.
+    assertTrue(Double.isNaN(BatchProgress.etaSeconds(fit, 0, 0, 690_000_000L, 0, 690_000_000L, 2)));
+    assertEquals(9, BatchProgress.etaSeconds(fit, 0, 0, 690_000_000L, 230_000_000L, 460_000_000L, 4.5), 1e-9);
+    // ... and so are pending ones of its size, while the fit has not seen any.
+    assertEquals(9 + 13.5, BatchProgress.etaSeconds(fit, 1, 690_000_000L, 690_000_000L, 230_000_000L, 460_000_000L,
+        4.5), 1e-9);
+    // Before any recording has finished: the current one's pace, or unknown before its first tile.
+    assertEquals(1 + 10, BatchProgress.etaSeconds(null, 1, 200_000_000L, 40_000_000L, 20_000_000L, 20_000_000L, 1),
+        1e-9);
+    assertTrue(Double.isNaN(BatchProgress.etaSeconds(null, 1, 200_000_000L, 40_000_000L, 0, 40_000_000L, 1)));
+  }
+
+  @Test
+  void untilSizesDifferTheTimeGoesOnTheBytes() {
+    RecordingTimes same = new RecordingTimes();
+    same.add(1_000_000L, 4);
+    same.add(1_050_000L, 4.2); // within 10 %: the two costs cannot be told apart
+    assertEquals(new RecordingTimes.Fit(0, 8.2 / 2_050_000, 1_050_000L), same.fit());
+    RecordingTimes reused = new RecordingTimes();
+    reused.add(0, 3); // every shard reused: all overhead
+    reused.add(0, 5);
+    assertEquals(new RecordingTimes.Fit(4, 0, 0), reused.fit());
+    RecordingTimes noisy = new RecordingTimes();
+    noisy.add(1_000_000L, 6); // the larger one was quicker: no cost per byte can be seen
+    noisy.add(2_000_000L, 5);
+    assertEquals(new RecordingTimes.Fit(5.5, 0, 2_000_000L), noisy.fit());
   }
 
   private static RecordingResult done(String name) {
