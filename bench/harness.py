@@ -127,6 +127,17 @@ def run(cmd, env=None, log=None):
     return wall, usage.ru_utime + usage.ru_stime, peak, peak_anon, load0, loadavg(), shares
 
 
+def build_if_needed(specus=None):
+    """Runs `specus --version`, untimed, and says whether it rebuilt. `./specus` rebuilds when the
+    sources changed since its last build: after an edit made while the harness runs, the next timed
+    run would otherwise include a Maven build (seen once: a 5-minute run 31 s slower, all of it
+    "after the last tile", which counts the launch before the JVM)."""
+    p = subprocess.run([specus or SPECUS, "--version"], capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit(f"harness: {specus or SPECUS} --version failed (exit {p.returncode}): {p.stderr.strip()}")
+    return "specus: building" in p.stderr
+
+
 def recording_path(work, minutes):
     return os.path.join(work, f"bench{minutes:g}m_g0_t0.imec0.ap.bin")
 
@@ -218,6 +229,9 @@ def main():
                     env = dict(os.environ)
                     env["SPECUS_EXTRA_OPTS"] = (env.get("SPECUS_EXTRA_OPTS", "") + f" -Dspecus.stageTimes={stage_file}").strip()
                     cmd = [SPECUS, "preprocess", rec, "-o", out]
+                    if build_if_needed():
+                        print("harness: the sources changed while the harness ran; specus was rebuilt (untimed),"
+                              " and this run and the later ones measure the new build", file=sys.stderr)
                 else:
                     out = os.path.join(a.work, f"out{m:g}m.f32")
                     env, stage_file = None, None

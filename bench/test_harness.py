@@ -1,5 +1,8 @@
 """Unit tests of the harness's phase split (harness.run_phases) on made-up stage timers.
 Run: cd bench && python3 -m unittest test_harness (HarnessPythonTest does, in ./mvnw verify)."""
+import os
+import shutil
+import tempfile
 import unittest
 
 import harness
@@ -22,6 +25,25 @@ class RunPhasesTest(unittest.TestCase):
 
     def test_a_chain_without_whitening_has_no_phases(self):
         self.assertIsNone(harness.run_phases([timer("main.read", 1, 60, 1, 5)], 1, 0, 6.0))
+
+
+class BuildIfNeededTest(unittest.TestCase):
+    """A stand-in for ./specus that rebuilds, or not, as the real one says it does."""
+
+    def launcher(self, stderr, code=0):
+        d = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, d)
+        path = os.path.join(d, "specus")
+        with open(path, "w") as f:
+            f.write(f"#!/bin/sh\necho '{stderr}' >&2\necho 'specus 0.1'\nexit {code}\n")
+        os.chmod(path, 0o755)
+        return path
+
+    def test_a_rebuild_is_seen_and_done_before_the_timed_run(self):
+        self.assertTrue(harness.build_if_needed(self.launcher("specus: building (first use, sources changed, ...)...")))
+        self.assertFalse(harness.build_if_needed(self.launcher("")))
+        with self.assertRaises(SystemExit):
+            harness.build_if_needed(self.launcher("no java", code=1))
 
 
 if __name__ == "__main__":

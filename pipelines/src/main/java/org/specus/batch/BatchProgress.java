@@ -125,9 +125,9 @@ final class BatchProgress implements AutoCloseable {
     double ownPerByte = computed > 0 ? elapsed / computed : Double.NaN;
     double current = computed > 0 ? ownPerByte * left
         : fit != null && fit.covers(currentBytes) ? Math.max(0, fit.seconds(currentBytes) - elapsed) : Double.NaN;
+    boolean fitted = fit != null && pending > 0 && fit.covers(pendingBytes / pending);
     double rest = pending == 0 ? 0
-        : fit != null && fit.covers(pendingBytes / pending) ? pending * fit.perRecording() + fit.perByte() * pendingBytes
-        : ownPerByte * pendingBytes;
+        : fitted ? pending * fit.perRecording() + fit.perByte() * pendingBytes : ownPerByte * pendingBytes;
     return current + rest;
   }
 

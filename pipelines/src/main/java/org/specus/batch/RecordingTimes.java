@@ -1,10 +1,10 @@
 package org.specus.batch;
 
 /**
- * How long a recording takes, learned from those a batch has finished: a cost per recording (JVM
- * warm-up aside, building and starting the pipeline, the statistics pass, the commit; on Flink,
- * submitting the job) plus a cost per byte of input, fitted by least squares. Input bytes alone
- * would say that a root of small recordings takes hours: each of them costs seconds for few bytes.
+ * How long a recording takes, learned from those a batch has finished: a cost per recording
+ * (building and starting its pipeline, the statistics pass, the commit; on Flink, submitting the
+ * job) plus a cost per byte of input, fitted by least squares. Input bytes alone would say that a
+ * root of small recordings takes hours: each of them costs seconds for few bytes.
  */
 final class RecordingTimes {
   /**

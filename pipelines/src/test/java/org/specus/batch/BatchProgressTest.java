@@ -39,8 +39,8 @@ class BatchProgressTest {
     assertEquals(0.01e-6, fit.perByte(), 1e-15);
     assertEquals(4_000_000L, fit.largest());
     // Two pending recordings of 3 MB after the current one (4 MB, 1 s in, no tile yet).
-    assertEquals(2 * 5 + 0.06 + (5.04 - 1), BatchProgress.etaSeconds(fit, 2, 6_000_000L, 4_000_000L, 0, 4_000_000L, 1),
-        1e-9);
+    assertEquals(2 * 5 + 0.06 + (5.04 - 1),
+        BatchProgress.etaSeconds(fit, 2, 6_000_000L, 4_000_000L, 0, 4_000_000L, 1), 1e-9);
     // A 690 MB one is beyond what the fit has seen: unknown until it has computed tiles, then at its own pace.
     assertTrue(Double.isNaN(BatchProgress.etaSeconds(fit, 0, 0, 690_000_000L, 0, 690_000_000L, 2)));
     assertEquals(9, BatchProgress.etaSeconds(fit, 0, 0, 690_000_000L, 230_000_000L, 460_000_000L, 4.5), 1e-9);

@@ -245,19 +245,18 @@ class BatchRunTest {
     Path out = tmp.resolve("chain/out");
     List<String> common = List.of("--root", own.toString(), "--out", out.toString(), "--progress-every", "1h");
 
-    BatchFixtures.Run dry = batch(java.util.stream.Stream.concat(common.stream(), Stream.of("--dry-run"))
-        .toArray(String[]::new));
+    BatchFixtures.Run dry = batch(Stream.concat(common.stream(), Stream.of("--dry-run")).toArray(String[]::new));
     assertEquals(0, dry.code(), dry.err());
     assertTrue(dry.out().contains("3 recordings found, 1 to process"), dry.out());
-    assertTrue(dry.out().contains("fail     slow_g0_t0.imec0.ap.bin (3.0 s, 16 ch): slow_g0_t0.imec0.ap.bin: bandpass high cutoff"
-        + " 6000 Hz is at or above Nyquist (5000 Hz"), dry.out());
-    assertTrue(dry.out().contains("fail     short_g0_t0.imec0.ap.bin (0.0 s, 16 ch): short_g0_t0.imec0.ap.bin: bandpass"
-        + " forward-backward needs more than 33 samples (scipy's padlen for this 5-section filter), but the"
-        + " recording has 30"), dry.out());
+    assertTrue(dry.out().contains("fail     slow_g0_t0.imec0.ap.bin (3.0 s, 16 ch): slow_g0_t0.imec0.ap.bin:"
+        + " bandpass high cutoff 6000 Hz is at or above Nyquist (5000 Hz"), dry.out());
+    assertTrue(dry.out().contains("fail     short_g0_t0.imec0.ap.bin (0.0 s, 16 ch): short_g0_t0.imec0.ap.bin:"
+        + " bandpass forward-backward needs more than 33 samples (scipy's padlen for this 5-section filter),"
+        + " but the recording has 30"), dry.out());
 
     Path report = tmp.resolve("chain/report.json");
-    BatchFixtures.Run run = batch(java.util.stream.Stream.concat(common.stream(),
-        Stream.of("--report", report.toString())).toArray(String[]::new));
+    BatchFixtures.Run run = batch(Stream.concat(common.stream(), Stream.of("--report", report.toString()))
+        .toArray(String[]::new));
     assertEquals(BatchRunner.EXIT_SOME_FAILED, run.code(), run.out() + run.err());
     Map<String, Map<String, Object>> rows = rows(readJson(report));
     assertEquals("done", rows.get("good_g0_t0.imec0.ap.bin").get("status"), rows.toString());

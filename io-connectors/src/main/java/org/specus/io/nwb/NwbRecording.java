@@ -22,8 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.specus.io.Recording;
 import org.specus.io.ChoiceNeeded;
+import org.specus.io.Recording;
 import org.specus.io.RecordingException;
 import org.specus.io.Summaries;
 

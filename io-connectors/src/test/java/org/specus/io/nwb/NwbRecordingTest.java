@@ -91,8 +91,7 @@ class NwbRecordingTest {
         several.getMessage());
     assertEquals(List.of("ElectricalSeries", "Other"), several.choices());
     assertEquals("Other", several.choose(ReaderOptions.auto(), "Other").series());
-    RecordingException e;
-    e = assertThrows(RecordingException.class,
+    RecordingException e = assertThrows(RecordingException.class,
         () -> Recordings.open(dir.resolve("series.nwb"), ReaderOptions.auto().withSeries("Nope")));
     assertEquals("series.nwb: no ElectricalSeries /acquisition/Nope (found: ElectricalSeries, Other)", e.getMessage());
   }
