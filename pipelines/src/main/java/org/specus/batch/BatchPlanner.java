@@ -126,8 +126,9 @@ public final class BatchPlanner {
     try {
       PreprocessJob.readAndProcess(Pipeline.create(checkOnly), c.input(), c.options(), config);
       return null;
-    } catch (RecordingException | IllegalArgumentException | UncheckedIOException e) {
-      return e.getMessage();
+    } catch (RuntimeException e) {
+      // Whatever a transform throws fails this recording, as it would in its run, not the batch.
+      return BatchRunner.oneLine(e);
     }
   }
 
