@@ -28,9 +28,7 @@ final class BatchProgress implements AutoCloseable {
   private volatile Current current;
   private volatile int recordingsDone;
   private volatile long bytesAccounted; // input bytes of recordings finished (or skipped) so far
-  private volatile long bytesComputed; // of which computed by this run
-  private volatile long computeNanos; // time spent computing finished recordings
-  private final RecordingTimes times = new RecordingTimes();
+  private final RecordingTimes times = new RecordingTimes(); // of the recordings this run computed
 
   private record Current(String name, Path output, long tilesTotal, long tilesAtStart, long inputBytes,
       long startNanos) {}
@@ -60,11 +58,7 @@ final class BatchProgress implements AutoCloseable {
     Current c = current;
     current = null;
     if (c != null && r.status() == RecordingResult.Status.DONE && r.tilesTotal() > 0) {
-      long computed = inputBytes * r.tilesComputed() / r.tilesTotal();
-      long nanos = System.nanoTime() - c.startNanos();
-      bytesComputed += computed;
-      computeNanos += nanos;
-      times.add(computed, nanos / 1e9);
+      times.add(inputBytes * r.tilesComputed() / r.tilesTotal(), (System.nanoTime() - c.startNanos()) / 1e9);
     }
     bytesAccounted += inputBytes;
     recordingsDone++;
@@ -98,17 +92,15 @@ final class BatchProgress implements AutoCloseable {
 
   private String line(Current c) {
     long tiles = BatchPlanner.shardsPresent(c.output());
-    long now = System.nanoTime();
+    double elapsed = (System.nanoTime() - c.startNanos()) / 1e9;
     long computedTiles = Math.max(0, tiles - c.tilesAtStart());
     long currentComputed = c.tilesTotal() == 0 ? 0 : c.inputBytes() * computedTiles / c.tilesTotal();
-    double seconds = (computeNanos + (now - c.startNanos())) / 1e9;
-    double rate = seconds > 0 ? (bytesComputed + currentComputed) / seconds : 0;
+    double rate = times.bytesPerSecond(currentComputed, elapsed);
     long currentLeft = c.tilesTotal() == 0 ? 0 : c.inputBytes() * (c.tilesTotal() - Math.min(tiles, c.tilesTotal()))
         / c.tilesTotal();
     long pendingBytes = Math.max(0, bytesTotal - bytesAccounted - c.inputBytes());
     int pending = Math.max(0, recordingsTotal - recordingsDone - 1);
-    double eta = etaSeconds(times.fit(), pending, pendingBytes, c.inputBytes(), currentComputed, currentLeft,
-        (now - c.startNanos()) / 1e9);
+    double eta = etaSeconds(times.fit(), pending, pendingBytes, c.inputBytes(), currentComputed, currentLeft, elapsed);
     return format(recordingsDone, recordingsTotal, c.name(), tiles, c.tilesTotal(), rate, eta);
   }
 

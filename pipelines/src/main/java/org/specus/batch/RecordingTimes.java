@@ -42,6 +42,12 @@ final class RecordingTimes {
     largest = Math.max(largest, bytes);
   }
 
+  /** The speed so far, with the current recording's {@code bytes} computed in {@code seconds}; 0 before any. */
+  synchronized double bytesPerSecond(long bytes, double seconds) {
+    double total = sumSeconds + seconds;
+    return total > 0 ? (sumBytes + bytes) / total : 0;
+  }
+
   /**
    * The fit, or {@code null} before the first recording. Until the recordings' sizes differ by
    * more than 10 % the two costs cannot be told apart, and all the time is put on the bytes (or on
