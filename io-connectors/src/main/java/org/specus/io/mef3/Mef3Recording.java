@@ -294,9 +294,14 @@ public final class Mef3Recording implements Recording {
     // than once per channel (one channel at a time took ~100 ms more per 384-channel tile).
     for (int c0 = 0; c0 < nCh; c0 += COLUMNS_PER_PASS) {
       int g = Math.min(COLUMNS_PER_PASS, nCh - c0);
-      for (int j = 0; j < g; j++) {
-        Arrays.fill(s.columns[j], 0, n, 0);
-        channels.get(c0 + j).read(start, end, grid, s.columns[j], s, s.tail(c0 + j));
+      try {
+        for (int j = 0; j < g; j++) {
+          Arrays.fill(s.columns[j], 0, n, 0);
+          channels.get(c0 + j).read(start, end, grid, s.columns[j], s.pending, s.tail(c0 + j));
+        }
+        s.pending.decodeAll();
+      } finally {
+        s.pending.clear();
       }
       for (int i = 0; i < n; i++) {
         int row = i * nCh + c0;

@@ -1,7 +1,6 @@
 package org.specus.io.mef3;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,10 +76,8 @@ final class MefChannel {
 
   /** Reusable buffers of one reading thread. */
   static final class Scratch {
-    byte[] block = new byte[0];
-    int[] samples = new int[0];
     int[][] columns = new int[0][];
-    final RedBlock.Decoder decoder = new RedBlock.Decoder();
+    final PendingBlocks pending = new PendingBlocks();
     private BlockTail[] tails = new BlockTail[0];
 
     BlockTail tail(int channel) {
@@ -108,10 +105,16 @@ final class MefChannel {
   }
 
   /**
-   * Writes this channel's counts for grid samples {@code [from, to)} into {@code column[i - from]};
-   * samples in gaps are not written. {@link #NAN_SAMPLE} (MEF's "no value") is written as 0.
+   * Makes ready this channel's counts for grid samples {@code [from, to)}: what {@code tail} holds
+   * is written into {@code column[i - from]} now, the other blocks are fetched into {@code pending},
+   * whose {@link PendingBlocks#decodeAll} writes them, and keeps the end of the last whole one in
+   * {@code tail}. Samples in gaps are not written. {@link #NAN_SAMPLE} (MEF's "no value") is
+   * written as 0.
    */
-  void read(long from, long to, SampleGrid grid, int[] column, Scratch scratch, BlockTail tail) throws IOException {
+  void read(long from, long to, SampleGrid grid, int[] column, PendingBlocks pending, BlockTail tail)
+      throws IOException {
+    int lastWhole = -1;
+    segments:
     for (int si = 0; si < segments.size(); si++) {
       MefSegment seg = segments.get(si);
       // The header's times bound the segment: a long channel of many segments opens only those a read needs.
@@ -128,14 +131,18 @@ final class MefChannel {
           for (int i = 0; i < count; i++, k++) {
             long start = grid.index(blocks[i].storedStartTime());
             if (start >= to) {
-              return;
+              break segments;
             }
             if (start + blocks[i].numSamples() > from) {
-              copy(seg, (long) si << 40 | k, data, k, blocks[i], start, from, to, column, scratch, tail);
+              int added = fetch(seg, (long) si << 40 | k, data, k, blocks[i], start, from, to, column, pending, tail);
+              lastWhole = added >= 0 && start + blocks[i].numSamples() <= to ? added : lastWhole;
             }
           }
         }
       }
+    }
+    if (lastWhole >= 0) {
+      pending.keepTail(lastWhole, tail);
     }
   }
 
@@ -153,47 +160,20 @@ final class MefChannel {
     return lo;
   }
 
-  private void copy(MefSegment seg, long key, FileChannel data, long k, MefSegment.Block b, long start, long from,
-      long to, int[] column, Scratch scratch, BlockTail tail) throws IOException {
+  /** Returns the block's place in {@code pending}, or -1 when {@code tail} held what was needed. */
+  private int fetch(MefSegment seg, long key, FileChannel data, long k, MefSegment.Block b, long start, long from,
+      long to, int[] column, PendingBlocks pending, BlockTail tail) throws IOException {
     int i0 = (int) Math.max(0, from - start);
     int i1 = (int) Math.min(b.numSamples(), to - start);
+    int at = (int) (start + i0 - from);
     if (tail.key == key && i0 >= tail.from) {
-      for (int i = i0, o = (int) (start + i0 - from); i < i1; i++, o++) {
-        column[o] = tail.samples[i - tail.from];
-      }
-      return;
+      System.arraycopy(tail.samples, i0 - tail.from, column, at, i1 - i0);
+      return -1;
     }
     if (b.bytes() < RedBlock.HEADER_BYTES || b.numSamples() < 0) {
       throw RecordingException.in(seg.tidx, "block " + k + " is listed with " + Integer.toUnsignedString(b.bytes())
           + " bytes and " + Integer.toUnsignedString(b.numSamples()) + " samples");
     }
-    if (scratch.block.length < b.bytes()) {
-      scratch.block = new byte[b.bytes()];
-    }
-    if (scratch.samples.length < b.numSamples()) {
-      scratch.samples = new int[b.numSamples()];
-    }
-    MefSegment.readFully(data, ByteBuffer.wrap(scratch.block, 0, b.bytes()), b.fileOffset(), seg.tdat);
-    int n;
-    try {
-      n = scratch.decoder.decode(scratch.block, b.bytes(), seg.meta.keys(), scratch.samples, i1);
-    } catch (IllegalArgumentException e) {
-      throw RecordingException.in(seg.tdat, "block " + k + " at byte " + b.fileOffset() + ": " + e.getMessage());
-    }
-    if (n != b.numSamples()) {
-      throw RecordingException.in(seg.tdat, "block " + k + " at byte " + b.fileOffset() + " holds " + n
-          + " samples, the index says " + b.numSamples());
-    }
-    int[] s = scratch.samples;
-    boolean whole = i1 == n;
-    for (int i = whole ? Math.min(i0, Math.max(0, n - BlockTail.SAMPLES)) : i0; i < i1; i++) {
-      s[i] = s[i] == NAN_SAMPLE ? 0 : s[i];
-    }
-    System.arraycopy(s, i0, column, (int) (start + i0 - from), i1 - i0);
-    if (whole) {
-      tail.key = key;
-      tail.from = Math.max(0, n - BlockTail.SAMPLES);
-      System.arraycopy(s, tail.from, tail.samples, 0, n - tail.from);
-    }
+    return pending.add(seg, data, k, b, i0, i1, column, at, key);
   }
 }

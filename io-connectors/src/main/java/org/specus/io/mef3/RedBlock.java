@@ -24,14 +24,37 @@ final class RedBlock {
 
   private RedBlock() {}
 
-
-
-  /** A decoder's reusable tables; one per reading thread, as blocks are decoded by the thousand. */
+  /**
+   * One block's decoding: its tables, and the range coder's registers between calls, so that two
+   * decoders can run side by side ({@link #decodePair}). One pair per reading thread, as blocks are
+   * decoded by the thousand.
+   */
   static final class Decoder {
     private final byte[] counts = new byte[256];
     private final int[] cumulative = new int[257];
     // The symbol of every cumulative count: one lookup instead of a search per decoded symbol.
     private final byte[] symbolAt = new byte[256 * 255];
+
+    // The block being decoded (set by start) and the coder's state.
+    private byte[] in;
+    private int end;
+    private int[] out;
+    private int total;
+    private int symbols;
+    private int wanted;
+    private int n;
+    private float slope;
+    private float intercept;
+    private float scale;
+    private int p;
+    private int inByte;
+    private long low;
+    private long range;
+    private int value;
+    private int decoded; // samples written to out
+    private int coded; // symbols consumed
+    private int keyBytes;
+    private int key;
 
     /**
      * Decodes the first {@code min(limit, numSamples)} samples of {@code block} into {@code out} as
@@ -42,17 +65,29 @@ final class RedBlock {
      * @throws IllegalArgumentException naming what is wrong when the block is damaged
      */
     int decode(byte[] block, int blockBytes, MefKeys keys, int[] out, int limit) {
+      int samples = start(block, blockBytes, keys, out, limit);
+      finish();
+      return samples;
+    }
+
+    /**
+     * Checks {@code block}'s header and checksum and readies its tables, for {@link #finish} or
+     * {@link #decodePair}; returns the block's {@code numSamples}.
+     *
+     * @throws IllegalArgumentException naming what is wrong when the block is damaged
+     */
+    int start(byte[] block, int blockBytes, MefKeys keys, int[] out, int limit) {
       if (blockBytes < HEADER_BYTES || blockBytes > block.length) {
         throw new IllegalArgumentException("a RED block of " + blockBytes + " bytes (a header alone is " + HEADER_BYTES
             + ")");
       }
       ByteBuffer h = le(block);
       int flags = block[4] & 0xFF;
-      float slope = h.getFloat(16);
-      float intercept = h.getFloat(20);
-      float scale = h.getFloat(24);
+      slope = h.getFloat(16);
+      intercept = h.getFloat(20);
+      scale = h.getFloat(24);
       int differenceBytes = h.getInt(28);
-      int n = h.getInt(32);
+      n = h.getInt(32);
       int declaredBytes = h.getInt(36);
       if (declaredBytes != blockBytes) {
         throw new IllegalArgumentException("its header says " + Integer.toUnsignedString(declaredBytes)
@@ -65,34 +100,58 @@ final class RedBlock {
         throw new IllegalArgumentException("it claims " + Integer.toUnsignedString(n) + " samples, more than the"
             + " index's " + out.length);
       }
+      this.out = out;
+      wanted = Math.min(limit, n);
+      decoded = 0;
       if (n == 0) {
         return 0;
       }
       System.arraycopy(block, STATISTICS_OFFSET, counts, 0, 256);
       int level = (flags & LEVEL_1_ENCRYPTED) != 0 ? 1 : (flags & LEVEL_2_ENCRYPTED) != 0 ? 2 : 0;
       if (level > 0) {
-        byte[] key = keys.forLevel(level);
-        if (key == null) {
+        byte[] secret = keys.forLevel(level);
+        if (secret == null) {
           throw new IllegalArgumentException("its data are encrypted at level " + level + " and the password given"
               + " does not open that level");
         }
-        MefKeys.decrypt(counts, 0, 256, key);
+        MefKeys.decrypt(counts, 0, 256, secret);
       }
-      int symbols = differenceBytes - 1; // the first key sample's escape is not coded
+      symbols = differenceBytes - 1; // the first key sample's escape is not coded
       if (symbols < 4 || symbols > 5 * n) {
         throw new IllegalArgumentException("it claims " + Integer.toUnsignedString(differenceBytes)
             + " difference bytes for " + n + " samples");
       }
-      int total = tables();
-      int wanted = Math.min(limit, n);
-      int got = decodeSamples(block, HEADER_BYTES, blockBytes, total, symbols, wanted, out);
-      if (got < wanted) {
-        throw new IllegalArgumentException("its coded differences end after sample " + got + " of " + n);
+      total = tables();
+      in = block;
+      end = blockBytes;
+      p = HEADER_BYTES;
+      inByte = p < end ? in[p++] & 0xFF : 0;
+      low = inByte >>> (8 - EXTRA_BITS);
+      range = 1 << EXTRA_BITS;
+      value = 0;
+      coded = 0;
+      keyBytes = 4; // the first sample is a key sample, its escape implied
+      key = 0;
+      return n;
+    }
+
+    /**
+     * Decodes what {@link #start} readied and {@link #decodePair} left, then undoes the block's
+     * scaling and trend.
+     *
+     * @throws IllegalArgumentException naming what is wrong when the coded differences are
+     */
+    void finish() {
+      if (wanted == 0) {
+        return;
+      }
+      decodeRest();
+      if (decoded < wanted) {
+        throw new IllegalArgumentException("its coded differences end after sample " + decoded + " of " + n);
       }
       if (scale > 1f || slope != 0f || intercept != 0f) {
         retrend(out, wanted, scale, slope, intercept);
       }
-      return n;
     }
 
     private int tables() {
@@ -108,18 +167,29 @@ final class RedBlock {
 
     /**
      * Range-decodes the differences and rebuilds the samples in one pass. The coder's registers are
-     * unsigned 32-bit (the range reaches 2^31), so they are kept in longs.
+     * unsigned 32-bit (the range reaches 2^31), so they are kept in longs. Kept in locals for the
+     * loop, as fields they would be stored at every symbol.
      */
-    private int decodeSamples(byte[] in, int from, int to, int total, int symbols, int n, int[] out) {
-      int p = from;
-      int inByte = p < to ? in[p++] & 0xFF : 0;
-      long low = inByte >>> (8 - EXTRA_BITS);
-      long range = 1 << EXTRA_BITS;
-      int value = 0;
-      int i = 0;
-      int keyBytes = 4; // the first sample is a key sample, its escape implied
-      int key = 0;
-      for (int k = 0; k < symbols && i < n; k++) {
+    private void decodeRest() {
+      byte[] in = this.in;
+      byte[] symbolAt = this.symbolAt;
+      int[] cumulative = this.cumulative;
+      byte[] counts = this.counts;
+      int[] out = this.out;
+      int to = end;
+      int total = this.total;
+      int symbols = this.symbols;
+      int n = wanted;
+      int p = this.p;
+      int inByte = this.inByte;
+      long low = this.low;
+      long range = this.range;
+      int value = this.value;
+      int i = decoded;
+      int k = coded;
+      int keyBytes = this.keyBytes;
+      int key = this.key;
+      for (; k < symbols && i < n; k++) {
         while (range <= BOTTOM_VALUE) {
           low = ((low << 8) & 0xFFFFFFFFL) | ((inByte << EXTRA_BITS) & 0xFF);
           inByte = p < to ? in[p++] & 0xFF : 0;
@@ -148,7 +218,133 @@ final class RedBlock {
           out[i++] = value;
         }
       }
-      return i;
+      decoded = i;
+      coded = k;
+    }
+
+    /**
+     * Decodes two started blocks in one loop until either ends, leaving the rest to each one's
+     * {@link #finish}. Each symbol costs two dependent divisions; two independent coders written out
+     * side by side let the CPU overlap their chains (6.7–7.1 ns per symbol per block against
+     * 10.6–11.5 for one at a time, bench/README.md). In arrays, the states ran at 7.5–11.4 ns.
+     * Never throws: at a step a damaged block could not take, it stops, and that block's
+     * {@code finish} meets the same step and says what is wrong.
+     */
+    static void decodePair(Decoder a, Decoder b) {
+      if (a.wanted == 0 || b.wanted == 0) {
+        return;
+      }
+      byte[] inA = a.in;
+      byte[] symbolAtA = a.symbolAt;
+      int[] cumulativeA = a.cumulative;
+      byte[] countsA = a.counts;
+      int[] outA = a.out;
+      int toA = a.end;
+      int totalA = a.total;
+      int symbolsA = a.symbols;
+      int nA = a.wanted;
+      int pA = a.p;
+      int inByteA = a.inByte;
+      long lowA = a.low;
+      long rangeA = a.range;
+      int valueA = a.value;
+      int iA = a.decoded;
+      int kA = a.coded;
+      int keyBytesA = a.keyBytes;
+      int keyA = a.key;
+
+      byte[] inB = b.in;
+      byte[] symbolAtB = b.symbolAt;
+      int[] cumulativeB = b.cumulative;
+      byte[] countsB = b.counts;
+      int[] outB = b.out;
+      int toB = b.end;
+      int totalB = b.total;
+      int symbolsB = b.symbols;
+      int nB = b.wanted;
+      int pB = b.p;
+      int inByteB = b.inByte;
+      long lowB = b.low;
+      long rangeB = b.range;
+      int valueB = b.value;
+      int iB = b.decoded;
+      int kB = b.coded;
+      int keyBytesB = b.keyBytes;
+      int keyB = b.key;
+
+      while (kA < symbolsA && iA < nA && kB < symbolsB && iB < nB) {
+        while (rangeA <= BOTTOM_VALUE) {
+          lowA = ((lowA << 8) & 0xFFFFFFFFL) | ((inByteA << EXTRA_BITS) & 0xFF);
+          inByteA = pA < toA ? inA[pA++] & 0xFF : 0;
+          lowA |= inByteA >>> (8 - EXTRA_BITS);
+          rangeA <<= 8;
+        }
+        while (rangeB <= BOTTOM_VALUE) {
+          lowB = ((lowB << 8) & 0xFFFFFFFFL) | ((inByteB << EXTRA_BITS) & 0xFF);
+          inByteB = pB < toB ? inB[pB++] & 0xFF : 0;
+          lowB |= inByteB >>> (8 - EXTRA_BITS);
+          rangeB <<= 8;
+        }
+        long perCountA = rangeA / totalA;
+        long perCountB = rangeB / totalB;
+        if (perCountA == 0 || perCountB == 0) {
+          break;
+        }
+        int sA = symbolAtA[(int) Math.min(lowA / perCountA, totalA - 1)] & 0xFF;
+        int sB = symbolAtB[(int) Math.min(lowB / perCountB, totalB - 1)] & 0xFF;
+        long subA = perCountA * cumulativeA[sA];
+        long subB = perCountB * cumulativeB[sB];
+        lowA = (lowA - subA) & 0xFFFFFFFFL;
+        lowB = (lowB - subB) & 0xFFFFFFFFL;
+        rangeA = sA < 255 ? perCountA * (countsA[sA] & 0xFF) : rangeA - subA;
+        rangeB = sB < 255 ? perCountB * (countsB[sB] & 0xFF) : rangeB - subB;
+        kA++;
+        kB++;
+        if (keyBytesA > 0) {
+          keyA |= sA << (8 * (4 - keyBytesA));
+          if (--keyBytesA == 0) {
+            valueA = keyA;
+            outA[iA++] = valueA;
+          }
+        } else if (sA == (KEY_SAMPLE & 0xFF)) {
+          keyBytesA = 4;
+          keyA = 0;
+        } else {
+          valueA += (byte) sA;
+          outA[iA++] = valueA;
+        }
+        if (keyBytesB > 0) {
+          keyB |= sB << (8 * (4 - keyBytesB));
+          if (--keyBytesB == 0) {
+            valueB = keyB;
+            outB[iB++] = valueB;
+          }
+        } else if (sB == (KEY_SAMPLE & 0xFF)) {
+          keyBytesB = 4;
+          keyB = 0;
+        } else {
+          valueB += (byte) sB;
+          outB[iB++] = valueB;
+        }
+      }
+      a.p = pA;
+      a.inByte = inByteA;
+      a.low = lowA;
+      a.range = rangeA;
+      a.value = valueA;
+      a.decoded = iA;
+      a.coded = kA;
+      a.keyBytes = keyBytesA;
+      a.key = keyA;
+      b.p = pB;
+      b.inByte = inByteB;
+      b.low = lowB;
+      b.range = rangeB;
+      b.value = valueB;
+      b.decoded = iB;
+      b.coded = kB;
+      b.keyBytes = keyBytesB;
+      b.key = keyB;
     }
   }
 

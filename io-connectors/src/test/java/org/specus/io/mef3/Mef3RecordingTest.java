@@ -48,4 +48,23 @@ class Mef3RecordingTest {
     byte[] check = "123456789".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     assertEquals(0x2D3DD0AE, ~MefCrc.of(check, 0, check.length));
   }
+
+  /** Eight bytes at a time gives the CRC's definition, bit by bit, at any offset and length. */
+  @Test
+  void checksumOfAnyStretchIsTheBitwiseOne() {
+    byte[] bytes = new byte[100];
+    new java.util.Random(3).nextBytes(bytes);
+    for (int from = 0; from < 9; from++) {
+      for (int to = from; to <= bytes.length; to++) {
+        int crc = 0xFFFFFFFF;
+        for (int i = from; i < to; i++) {
+          crc ^= bytes[i] & 0xFF;
+          for (int k = 0; k < 8; k++) {
+            crc = (crc & 1) != 0 ? (crc >>> 1) ^ 0xEB31D82E : crc >>> 1;
+          }
+        }
+        assertEquals(crc, MefCrc.of(bytes, from, to), "bytes " + from + " to " + to);
+      }
+    }
+  }
 }
