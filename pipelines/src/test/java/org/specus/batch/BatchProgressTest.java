@@ -54,6 +54,25 @@ class BatchProgressTest {
   }
 
   @Test
+  void aRecordingsPaceCountsFromItsFirstTile() {
+    BatchProgress.Pace pace = new BatchProgress.Pace();
+    pace.observe(0, 3); // start-up and statistics: nothing computed yet
+    assertEquals(0, pace.bytes);
+    assertEquals(3, pace.seconds, 0);
+    pace.observe(10_000_000L, 8); // the first tiles: the only figures there are, start-up included
+    assertEquals(10_000_000L, pace.bytes);
+    assertEquals(8, pace.seconds, 0);
+    pace.observe(10_000_000L, 9);
+    assertEquals(10_000_000L, pace.bytes);
+    assertEquals(9, pace.seconds, 0);
+    pace.observe(30_000_000L, 12); // from then on, without them: 20 MB in 4 s
+    assertEquals(20_000_000L, pace.bytes);
+    assertEquals(4, pace.seconds, 0);
+    // 60 MB left at 5 MB/s: 12 s, where the pace since the start (30 MB in 12 s) would say 24.
+    assertEquals(12, BatchProgress.etaSeconds(null, 0, 0, 90_000_000L, pace.bytes, 60_000_000L, pace.seconds), 1e-9);
+  }
+
+  @Test
   void untilSizesDifferTheTimeGoesOnTheBytes() {
     RecordingTimes same = new RecordingTimes();
     same.add(1_000_000L, 4);
