@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 
+import diskstats
 import targets
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -102,13 +103,15 @@ def cpu_jiffies():
     return sum(v[:8]), v[3], v[4], v[7]
 
 
-def run(cmd, env=None, log=None):
+def run(cmd, env=None, log=None, disk=None):
     """Runs cmd; returns wall s, CPU s (user + system of the process tree), peak RSS and anonymous
-    MiB, the load average before and after, and the machine's idle, iowait and steal shares (%) over
+    MiB, the load average before and after, the machine's idle, iowait and steal shares (%) over
     the run: idle or iowait left on the cores says the run did not keep them busy (the disk, or too
-    few runnable threads), steal that the host gave them to another guest."""
+    few runnable threads), steal that the host gave them to another guest; and what the block device
+    `disk` did meanwhile (diskstats.over_run)."""
     load0 = loadavg()
     j0 = cpu_jiffies()
+    d0 = diskstats.sample(disk)
     t0 = time.time()
     with open(log, "w") if log else open(os.devnull, "w") as out:
         p = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -119,12 +122,14 @@ def run(cmd, env=None, log=None):
         rc = p.returncode = os.waitstatus_to_exitcode(status)
     wall = time.time() - t0
     j1 = cpu_jiffies()
+    d1 = diskstats.sample(disk)
     peak, peak_anon = rss.stop()
     if rc != 0:
         sys.exit(f"harness: {' '.join(cmd)} failed (exit {rc}); see {log}")
     total = max(1, j1[0] - j0[0])
     shares = [round(100 * (b - a) / total, 1) for a, b in zip(j0[1:], j1[1:])]
-    return wall, usage.ru_utime + usage.ru_stime, peak, peak_anon, load0, loadavg(), shares
+    return (wall, usage.ru_utime + usage.ru_stime, peak, peak_anon, load0, loadavg(), shares,
+            diskstats.over_run(d0, d1, wall))
 
 
 def build_if_needed(specus=None):
@@ -247,7 +252,8 @@ def main():
                 # their speed for ~30 s (none after a 35 s Specus run). Without a pause, the run after
                 # the longest one pays for it (bench/README.md, "Each run starts after a pause").
                 time.sleep(a.settle)
-                wall, cpu, peak, peak_anon, l0, l1, (idle, iowait, steal) = run(cmd, env=env, log=log)
+                wall, cpu, peak, peak_anon, l0, l1, (idle, iowait, steal), disk = run(
+                    cmd, env=env, log=log, disk=diskstats.device_of(a.work))
                 out_bytes = (sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(out) for f in fs)
                              if os.path.isdir(out) else os.path.getsize(out))
                 row = dict(tool=tool, minutes=m, round=r, wall_s=round(wall, 2),
@@ -255,7 +261,7 @@ def main():
                            cpu_s=round(cpu, 1), cores=round(cpu / wall, 2),
                            idle_pct=idle, iowait_pct=iowait, steal_pct=steal,
                            peak_rss_mb=round(peak), peak_anon_mb=round(peak_anon), output_gb=round(out_bytes / 1e9, 2),
-                           load_before=l0, load_after=l1)
+                           load_before=l0, load_after=l1, **disk)
                 results.append(row)
                 print(f"  {tool:8s} {m:4g} min round {r}: {wall:7.1f} s  {seconds / wall:5.2f}x  "
                       f"CPU {cpu:6.1f} s  "
@@ -400,12 +406,22 @@ def machine():
             f"{info.get('model', '?')}), {os.cpu_count()} cores, {vector}; {java[0] if java else 'java not found'}")
 
 
+def disk_cell(row):
+    """A run's disk figures for the report, or "" for runs of a harness that did not record them."""
+    if row.get("disk_read_gb", "") == "":
+        return ""
+    per_mib = row.get("disk_ms_per_mib", "")
+    return (f"{row['disk_read_gb']} / {row['disk_write_gb']}, {row['disk_busy_pct']}, "
+            + (f"{per_mib}" if per_mib != "" else "?"))
+
+
 def make_report(results, stages, phases, kernels, machine_line):
     lines = [machine_line, ""] + targets.check(results) + ["",
              "## End to end (default chain, 384 channels, float32 output, 2 cores)", "",
              "| minutes | tool | wall s | x real time | input MB/s | CPU s (cores) | idle / iowait / steal % "
-             "| peak RSS MiB | peak anonymous MiB | output GB | load before/after | Specus / fastest baseline |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| peak RSS MiB | peak anonymous MiB | output GB | load before/after | Specus / fastest baseline "
+             "| disk read / written GB, busy %, ms/MiB |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     best = {}
     for r in results:
         k = (r["minutes"], r["tool"])
@@ -416,7 +432,8 @@ def make_report(results, stages, phases, kernels, machine_line):
             ratio = f"{best[(r['minutes'], 'baseline')] / r['wall_s']:.2f}x"
         lines.append(f"| {r['minutes']} | {r['tool']} | {r['wall_s']} | {r['x_real_time']} | {r['input_mb_s']} | "
                      f"{r['cpu_s']} ({r['cores']}) | {r['idle_pct']} / {r['iowait_pct']} / {r['steal_pct']} | "
-                     f"{r['peak_rss_mb']} | {r['peak_anon_mb']} | {r['output_gb']} | {r['load_before']:.1f}/{r['load_after']:.1f} | {ratio} |")
+                     f"{r['peak_rss_mb']} | {r['peak_anon_mb']} | {r['output_gb']} | {r['load_before']:.1f}/{r['load_after']:.1f} | {ratio} | "
+                     f"{disk_cell(r)} |")
     if stages:
         lines += ["", "## Specus per stage (CPU ms and wall ms per 1 s tile, summed over worker threads; "
                   "statistics.* are totals in s)", "",

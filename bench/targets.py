@@ -5,8 +5,11 @@ A target holds for a length only if every Specus run of that length meets it: a 
 run the machine gives it. A run that misses is named with the machine's steal share during it (the
 VM's host running another guest on our cores). Steal does not tell the whole story on a shared
 host: the cores themselves run slower at times, which the report's phase table shows as the
-whitening's CPU per tile (bench/README.md, "The cores' speed moves").
+whitening's CPU per tile (bench/README.md, "The cores' speed moves"), and so does the disk, which
+a miss is named with too where the harness recorded it (diskstats.py: its busy share, and its
+service time per MiB, which rises when the disk is slow).
 """
+import diskstats
 
 X_REAL_TIME = 8.0        # wall time at least 8x shorter than the recording
 VS_BASELINE = 3.0        # at least 3x faster than the fastest baseline run of the same length
@@ -69,8 +72,10 @@ def check(results):
                 missed.append(f"{rss[i]:.0f} MiB")
             if missed:
                 steal = r.get("steal_pct", "")
+                context = [f"steal {float(steal):.1f} %"] if steal != "" else []
+                context += [diskstats.describe(r)] if diskstats.describe(r) else []
                 misses.append(f"- {m:g} min, round {r['round']}: {', '.join(missed)}"
-                              + (f" (steal {float(steal):.1f} %)" if steal != "" else ""))
+                              + (f" ({'; '.join(context)})" if context else ""))
     peaks = {}
     for r in specus:
         m = _num(r, "minutes")
