@@ -216,6 +216,9 @@ def main():
             print(synth(a.work, m))
         return
     results, stages, phases = [], [], []
+    line = f"Machine: {machine()}; each run started after {a.settle:g} s idle (--settle)"
+    with open(os.path.join(a.work, MACHINE_FILE), "w") as f:
+        f.write(line + "\n")
     if a.settle > 0:
         print(f"harness: each run starts after {a.settle:g} s idle (--settle)", file=sys.stderr)
     for m in a.minutes:
@@ -284,13 +287,16 @@ def main():
                     shutil.rmtree(out, ignore_errors=True)
                 else:
                     os.remove(out)
-    write_csv(os.path.join(a.work, "results.csv"), results)
-    write_csv(os.path.join(a.work, "stages.csv"), stages)
-    write_csv(os.path.join(a.work, "phases.csv"), phases)
-    line = f"Machine: {machine()}; each run started after {a.settle:g} s idle (--settle)"
-    with open(os.path.join(a.work, MACHINE_FILE), "w") as f:
-        f.write(line + "\n")
+                # After every run, so that a harness stopped half-way (a slow disk can make it take
+                # hours) keeps the runs it finished: --report-only reports them.
+                save(a.work, results, stages, phases)
     finish(a.work, results, stages, phases, a.kernels, line)
+
+
+def save(work, results, stages, phases):
+    write_csv(os.path.join(work, "results.csv"), results)
+    write_csv(os.path.join(work, "stages.csv"), stages)
+    write_csv(os.path.join(work, "phases.csv"), phases)
 
 
 MACHINE_FILE = "machine.txt"  # the report's first line, kept for --report-only
