@@ -2,11 +2,14 @@ package org.specus.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.PipelineResult;
 import org.specus.io.ReaderOptions;
+import org.specus.io.StageTimes;
 import org.specus.io.beam.OpenRecordings;
 import org.specus.io.beam.RecordingInfo;
 import org.specus.io.output.OutputLock;
@@ -34,6 +37,7 @@ final class PreprocessRun {
     RecordingInfo rec = plan.recording();
     double pipeline;
     PreprocessJob.Outcome outcome;
+    WorkerLoad load; // null where the workers ran elsewhere
     boolean wasComplete;
     // One run per output at a time (a batch run may be writing it too); released when the run ends.
     try (OutputLock lock = OutputLock.acquire(output)) {
@@ -52,12 +56,17 @@ final class PreprocessRun {
         out.printf("  warning: %s%n", warning);
       }
       out.printf("  runner: %s%n", runner.describe());
+      Map<String, double[]> stagesBefore = StageTimes.snapshot();
+      long cpu0 = processCpuNanos();
       long t0 = System.nanoTime();
       try (ShardProgress progress = new ShardProgress(output, plan.numTiles(), rec.durationSeconds(), System.err,
           FlinkJobStatus.forRunner(runner))) {
         outcome = job.executeCounting(plan);
       }
       pipeline = (System.nanoTime() - t0) / 1e9;
+      long cpu1 = processCpuNanos();
+      load = cpu0 < 0 || cpu1 < 0 ? null : WorkerLoad.of(stagesBefore, StageTimes.snapshot(), (cpu1 - cpu0) / 1e9,
+          pipeline, Runtime.getRuntime().availableProcessors());
       if (outcome.state() != PipelineResult.State.DONE) {
         throw new IllegalStateException("the pipeline ended in state " + outcome.state());
       }
@@ -75,6 +84,9 @@ final class PreprocessRun {
     out.printf("  recording    %.1f s, %d channels at %s Hz%n", rec.durationSeconds(), rec.numChannels(), rec.samplingRate());
     out.printf("  wall time    %.1f s (%.2fx real time): start-up %.1f s, pipeline %.1f s (%.2fx)%n", wall,
         rec.durationSeconds() / wall, wall - pipeline, pipeline, rec.durationSeconds() / pipeline);
+    if (load != null) {
+      out.printf("  pipeline     %s%n", load.describe());
+    }
     if (outcome.tilesReused() > 0) {
       out.printf("  %-12s %d %s %s, %d computed%n", wasComplete ? "kept" : "resumed", outcome.tilesReused(), tiles,
           wasComplete ? "of the finished result already there (checked intact)" : "kept from an interrupted run",
@@ -113,6 +125,12 @@ final class PreprocessRun {
     } catch (IOException | RuntimeException e) {
       out.printf("  bad channels unreadable: %s%n", e.getMessage());
     }
+  }
+
+  /** This process's CPU time so far, or -1 where the JVM does not say. */
+  private static long processCpuNanos() {
+    return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime() : -1;
   }
 
   private static String megabytes(long bytes) {

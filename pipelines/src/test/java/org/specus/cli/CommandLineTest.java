@@ -188,5 +188,8 @@ class CommandLineTest {
     for (String s : new String[] {"wall time", "real time", "peak memory", " MiB resident", "summary.zarr", "4 shards"}) {
       assertTrue(r.out().contains(s), "summary should show " + s + ":\n" + r.out());
     }
+    // The workers ran in this JVM (DirectRunner), so the summary says how busy they kept the cores.
+    assertTrue(java.util.regex.Pattern.compile("pipeline +[0-9.]+ of [0-9]+ cores busy; the workers waited in reads "
+        + "and writes [0-9]+ % of their time").matcher(r.out()).find(), "no load line in:\n" + r.out());
   }
 }
