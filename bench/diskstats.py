@@ -4,7 +4,7 @@ busy, and its service time per MiB moved.
 
 Why: on a shared VM the disk's speed moves. Within a day this VM's disk read 500-1100 MB/s and
 wrote 0.7-2.3 GB/s with O_DIRECT, and one 10-minute run spent 68 % of its time in iowait, moving
-41 GB at ~200 MB/s where the next one moved them at ~620 MB/s. A probe before the run does not see
+41 GB at ~190 MB/s where the next one moved them at ~620 MB/s. A probe before the run does not see
 such a stall (one taken 5 s before a run that then waited 39 % of its time had found the disk fast),
 so the figures are taken over the run itself, which adds no load. The service time per MiB (time
 the device spent on requests, summed over requests in flight, divided by the MiB moved) rises when
@@ -53,8 +53,18 @@ def over_run(before, after, wall_s):
                            round((ms_r + ms_w) / mib, 2) if mib > 0 else "")))
 
 
+def cell(row):
+    """A results.csv row's disk figures for the report's table, e.g. "7.1 / 13.82, 92.0, 4.1" (GB read /
+    written, busy %, ms/MiB); "" for runs of a harness that did not record them."""
+    if row.get("disk_read_gb", "") == "":
+        return ""
+    per_mib = row.get("disk_ms_per_mib", "")
+    return f"{row['disk_read_gb']} / {row['disk_write_gb']}, {row['disk_busy_pct']}, {per_mib if per_mib != '' else '?'}"
+
+
 def describe(row):
-    """A results.csv row's disk figures, e.g. "busy 61 %, 2.9 ms/MiB"; "" for runs without them."""
+    """A results.csv row's disk figures for a miss, e.g. "disk busy 61 %, 2.90 ms/MiB"; "" for runs
+    without them."""
     busy, per_mib = row.get("disk_busy_pct", ""), row.get("disk_ms_per_mib", "")
     if busy == "":
         return ""

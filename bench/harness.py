@@ -412,15 +412,6 @@ def machine():
             f"{info.get('model', '?')}), {os.cpu_count()} cores, {vector}; {java[0] if java else 'java not found'}")
 
 
-def disk_cell(row):
-    """A run's disk figures for the report, or "" for runs of a harness that did not record them."""
-    if row.get("disk_read_gb", "") == "":
-        return ""
-    per_mib = row.get("disk_ms_per_mib", "")
-    return (f"{row['disk_read_gb']} / {row['disk_write_gb']}, {row['disk_busy_pct']}, "
-            + (f"{per_mib}" if per_mib != "" else "?"))
-
-
 def make_report(results, stages, phases, kernels, machine_line):
     lines = [machine_line, ""] + targets.check(results) + ["",
              "## End to end (default chain, 384 channels, float32 output, 2 cores)", "",
@@ -439,7 +430,7 @@ def make_report(results, stages, phases, kernels, machine_line):
         lines.append(f"| {r['minutes']} | {r['tool']} | {r['wall_s']} | {r['x_real_time']} | {r['input_mb_s']} | "
                      f"{r['cpu_s']} ({r['cores']}) | {r['idle_pct']} / {r['iowait_pct']} / {r['steal_pct']} | "
                      f"{r['peak_rss_mb']} | {r['peak_anon_mb']} | {r['output_gb']} | {r['load_before']:.1f}/{r['load_after']:.1f} | {ratio} | "
-                     f"{disk_cell(r)} |")
+                     f"{diskstats.cell(r)} |")
     if stages:
         lines += ["", "## Specus per stage (CPU ms and wall ms per 1 s tile, summed over worker threads; "
                   "statistics.* are totals in s)", "",

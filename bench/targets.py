@@ -73,7 +73,8 @@ def check(results):
             if missed:
                 steal = r.get("steal_pct", "")
                 context = [f"steal {float(steal):.1f} %"] if steal != "" else []
-                context += [diskstats.describe(r)] if diskstats.describe(r) else []
+                disk = diskstats.describe(r)
+                context += [disk] if disk else []
                 misses.append(f"- {m:g} min, round {r['round']}: {', '.join(missed)}"
                               + (f" ({'; '.join(context)})" if context else ""))
     peaks = {}

@@ -6,7 +6,6 @@ import tempfile
 import unittest
 
 import diskstats
-import harness
 import targets
 
 # Two /proc/diskstats lines (kernel 5.x+, with discard and flush fields).
@@ -40,8 +39,8 @@ class DiskStatsTest(unittest.TestCase):
     def test_reports_show_the_disk_where_it_was_recorded(self):
         old = dict(tool="specus", minutes=5, round=0, wall_s=36.3, x_real_time=8.26, peak_rss_mb=836, steal_pct=0.2)
         new = dict(old, disk_read_gb=7.1, disk_write_gb=13.82, disk_busy_pct=92.0, disk_ms_per_mib=4.1)
-        self.assertEqual(harness.disk_cell(old), "")
-        self.assertEqual(harness.disk_cell(new), "7.1 / 13.82, 92.0, 4.1")
+        self.assertEqual(diskstats.cell(old), "")
+        self.assertEqual(diskstats.cell(new), "7.1 / 13.82, 92.0, 4.1")
         self.assertEqual(diskstats.describe(old), "")
         self.assertEqual(diskstats.describe(new), "disk busy 92 %, 4.10 ms/MiB")
 
