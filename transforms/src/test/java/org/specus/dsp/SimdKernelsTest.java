@@ -34,7 +34,7 @@ class SimdKernelsTest {
   @Test
   void whiteningVectorEqualsPlainBitForBit() {
     // 200 rows span two panels of the cache-blocked kernel; 384 and 130 channels fill whole
-    // 4-vector blocks, leftover vectors and leftover channels; 385 crosses the j steps unevenly.
+    // blocks, leftover vectors and leftover channels; 385 crosses the j steps unevenly.
     for (int cols : new int[] {1, 3, 8, 16, 17, 31, 64, 100, 130, 384, 385}) {
       for (int rows : new int[] {1, 5, 37, 200}) {
         float[] x = noise(rows, cols, cols * 31L + rows);
@@ -45,6 +45,12 @@ class SimdKernelsTest {
         Whitening.applyPlain(x, rows, cols, w, plain);
         Whitening.applyVector(x, rows, cols, w, vector);
         assertArrayEquals(plain, vector, 0f, rows + " x " + cols);
+        // both register blocks, whichever this machine prefers
+        for (WhiteningVector.Block block : WhiteningVector.Block.values()) {
+          java.util.Arrays.fill(vector, Float.NaN);
+          Whitening.applyVector(x, rows, cols, w, vector, block);
+          assertArrayEquals(plain, vector, 0f, rows + " x " + cols + ", " + block);
+        }
       }
     }
   }
