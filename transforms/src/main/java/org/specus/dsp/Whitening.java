@@ -12,10 +12,11 @@ package org.specus.dsp;
  *
  * <p>With the vector module ({@link Simd}) the product runs in {@link WhiteningVector}, a
  * register- and cache-blocked kernel (about 70 ms of CPU for 30000×384 · 384×384 on one core with
- * 512-bit vectors, ~130 ms with 256-bit ones on Zen 3). The plain-Java path works in "saxpy" form: y_t += x_t[j] · (column j of W), with W
- * transposed so that each column is a contiguous array, samples in blocks of {@value #BLOCK}
- * whose output rows stay in L1. Columns and output rows are separate arrays indexed from 0
- * because JDK 17's C2 does not vectorise a loop over two float arrays at different offsets.
+ * 512-bit vectors, ~130 ms with 256-bit ones on Zen 3). The plain-Java path works in "saxpy" form:
+ * y_t += x_t[j] · (column j of W), with W transposed so that each column is a contiguous array,
+ * samples in blocks of {@value #BLOCK} whose output rows stay in L1. Columns and output rows are
+ * separate arrays indexed from 0 because JDK 17's C2 does not vectorise a loop over two float
+ * arrays at different offsets.
  *
  * <p>The transposed matrix is cached for the last W seen (by identity), so applying the same
  * side-input matrix to tile after tile transposes it once.
@@ -71,21 +72,24 @@ public final class Whitening {
   }
 
   /** The vector path with a given register block, whatever this machine prefers: for tests. */
-  static void applyVector(float[] in, int rows, int cols, float[] w, float[] out, WhiteningVector.Block block) {
+  static void applyVector(float[] in, int rows, int cols, float[] w, float[] out,
+      WhiteningVector.Block block) {
     check(in, 0, rows, cols, w, out, 0);
     float[] flat = transposed(w, cols).flat();
-    WhiteningVector.apply(in, 0, rows, cols, flat, WhiteningVector.packBlocks(flat, cols, block), block, out, 0);
+    float[] packed = WhiteningVector.packBlocks(flat, cols, block);
+    WhiteningVector.apply(in, 0, rows, cols, flat, packed, block, out, 0);
   }
 
   private static void vectorProduct(float[] in, int inRow, int rows, int cols, float[] w, float[] out,
       int outRow) {
     Transposed t = transposed(w, cols);
     if (t.packed() == null) {
-      t = new Transposed(t.w(), t.flat(), WhiteningVector.packBlocks(t.flat(), cols, WhiteningVector.PREFERRED),
-          t.columns());
+      float[] packed = WhiteningVector.packBlocks(t.flat(), cols, WhiteningVector.PREFERRED);
+      t = new Transposed(t.w(), t.flat(), packed, t.columns());
       last = t;
     }
-    WhiteningVector.apply(in, inRow, rows, cols, t.flat(), t.packed(), WhiteningVector.PREFERRED, out, outRow);
+    WhiteningVector.apply(in, inRow, rows, cols, t.flat(), t.packed(), WhiteningVector.PREFERRED, out,
+        outRow);
   }
 
   private static void check(float[] in, int inRow, int rows, int cols, float[] w, float[] out, int outRow) {

@@ -58,10 +58,11 @@ final class WhiteningVector {
   static final Block PREFERRED = VectorShapes.sixteenRegisters() ? Block.FOUR_BY_THREE : Block.SIX_BY_FOUR;
 
   /**
-   * Wᵀ's first {@code blockEnd} output channels regrouped for {@code block}: for each block of
-   * w = {@code block.width()} output channels, the w weights of input channel j at {@code (b · cols + j) · w}, so the
-   * slice a block reads is one contiguous run instead of rows {@code cols} floats apart (rows of
-   * 1536 bytes land in a third of L1's sets, and the slice no longer fit). ~12 % faster.
+   * Wᵀ's first {@code blockEnd} output channels regrouped for {@code block}: for each block b of
+   * w = {@code block.width()} output channels, the w weights of input channel j at
+   * {@code (b · cols + j) · w}, so the slice a block reads is one contiguous run instead of rows
+   * {@code cols} floats apart (rows of 1536 bytes land in a third of L1's sets, and the slice no
+   * longer fit). ~12 % faster.
    */
   static float[] packBlocks(float[] wt, int cols, Block block) {
     final int width = block.width();
