@@ -37,7 +37,7 @@ final class WhiteningVector {
     SIX_BY_FOUR(6, 4),
     /**
      * 12 accumulators, 3 weights and a broadcast: for x86's 16 registers below AVX-512. 6 × 4 there
-     * spilled and ran at about half the FMA units' peak (266 against 126–143 ms a tile on Zen 3).
+     * spilled and ran at about half the FMA units' peak (266 against 126–164 ms a tile on Zen 3).
      */
     FOUR_BY_THREE(4, 3);
 
